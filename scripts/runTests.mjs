@@ -1,0 +1,27 @@
+// Runs every compiled test file with node's own test runner, one file at a time: the tests
+// start real RTSP cameras and encoders, and two cores cannot run several such files at once
+// without turning timing margins into flakes. Node 20 takes no glob in --test, hence the walk.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('../dist/test/', import.meta.url).pathname;
+const only = process.argv.slice(2);
+
+function findTests(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return findTests(path);
+    return name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const files = findTests(root)
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
