@@ -1,0 +1,175 @@
+#include "compositor.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mosaic {
+namespace {
+
+// Limited-range YUV black.
+constexpr uint8_t kBlackLuma = 16;
+constexpr uint8_t kBlackChroma = 128;
+
+int EvenDown(int v) { return v & ~1; }
+
+// The JPEG ("J") pixel formats are deprecated aliases for full-range YUV; libswscale wants the
+// plain format plus an explicit range.
+AVPixelFormat WithoutJpegAlias(AVPixelFormat format, bool* full_range) {
+  switch (format) {
+    case AV_PIX_FMT_YUVJ420P: *full_range = true; return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: *full_range = true; return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: *full_range = true; return AV_PIX_FMT_YUV444P;
+    case AV_PIX_FMT_YUVJ440P: *full_range = true; return AV_PIX_FMT_YUV440P;
+    default: return format;
+  }
+}
+
+}  // namespace
+
+const char* TileContentName(TileContent content) {
+  switch (content) {
+    case TileContent::kLive: return "live";
+    case TileContent::kCached: return "cached";
+    case TileContent::kBlack: return "black";
+  }
+  return "black";
+}
+
+Compositor::Compositor(int width, int height, int stale_timeout_ms)
+    : stale_timeout_ms_(stale_timeout_ms), canvas_(MakeFrame()) {
+  canvas_->format = AV_PIX_FMT_YUV420P;
+  canvas_->width = EvenDown(width);
+  canvas_->height = EvenDown(height);
+  if (av_frame_get_buffer(canvas_.get(), 32) < 0) throw std::bad_alloc();
+}
+
+void Compositor::SetTiles(std::vector<TileOptions> tiles) {
+  slots_.clear();
+  slots_.reserve(tiles.size());
+  for (TileOptions& tile : tiles) {
+    TileSlot slot;
+    // Clip to the canvas and align to even pixels so chroma planes line up with luma.
+    const int x = std::clamp(EvenDown(tile.x), 0, canvas_->width);
+    const int y = std::clamp(EvenDown(tile.y), 0, canvas_->height);
+    slot.area = {x, y, EvenDown(std::min(tile.width, canvas_->width - x)),
+                 EvenDown(std::min(tile.height, canvas_->height - y))};
+    slot.options = std::move(tile);
+    if (slot.area.width >= 2 && slot.area.height >= 2) slots_.push_back(std::move(slot));
+  }
+  repaint_all_ = true;
+}
+
+void Compositor::Compose(const SourceLookup& lookup) {
+  if (repaint_all_) {
+    FillBlack({0, 0, canvas_->width, canvas_->height});
+    repaint_all_ = false;
+  }
+  for (TileSlot& slot : slots_) {
+    Source* source = lookup(slot.options.camera);
+    FramePtr frame;
+    uint64_t sequence = 0;
+    int64_t age_ms = 0;
+    const bool newer =
+        source && source->TakeNewerFrame(slot.sequence, &frame, &sequence, &age_ms);
+    if (source == nullptr || age_ms > stale_timeout_ms_) {
+      // Layout changes start from an all-black canvas, so only a tile that showed a picture
+      // needs painting.
+      if (slot.content != TileContent::kBlack) {
+        FillBlack(slot.area);
+        slot.content = TileContent::kBlack;
+        slot.painted_area = {};
+      }
+      continue;
+    }
+    if (newer) {
+      PaintFrame(&slot, frame.get());
+      slot.sequence = sequence;
+    } else if (slot.content == TileContent::kLive) {
+      slot.content = TileContent::kCached;
+    }
+  }
+}
+
+void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
+  const Rect& area = slot->area;
+  Rect target = area;
+  const FitMode fit = slot->options.fit;
+  const int64_t src_w = frame->width, src_h = frame->height;
+  if (src_w <= 0 || src_h <= 0) return;
+
+  if (fit == FitMode::kContain) {
+    // Largest rectangle of the frame's aspect inside the tile, centred.
+    if (src_w * area.height > src_h * area.width) {
+      target.height = std::max(2, EvenDown(static_cast<int>(area.width * src_h / src_w)));
+      target.y = area.y + EvenDown((area.height - target.height) / 2);
+    } else {
+      target.width = std::max(2, EvenDown(static_cast<int>(area.height * src_w / src_h)));
+      target.x = area.x + EvenDown((area.width - target.width) / 2);
+    }
+  } else if (fit == FitMode::kCover) {
+    // Crop the frame to the tile's aspect, centred; av_frame_apply_cropping moves the plane
+    // pointers and keeps chroma aligned.
+    if (src_w * area.height > src_h * area.width) {
+      const int64_t visible = src_h * area.width / area.height;
+      frame->crop_left = (src_w - visible) / 2;
+      frame->crop_right = src_w - visible - frame->crop_left;
+    } else {
+      const int64_t visible = src_w * area.height / area.width;
+      frame->crop_top = (src_h - visible) / 2;
+      frame->crop_bottom = src_h - visible - frame->crop_top;
+    }
+    if (av_frame_apply_cropping(frame, 0) < 0) return;
+  }
+  if (!(target == slot->painted_area)) {
+    FillBlack(area);  // the letterbox bars, or leftovers of a differently shaped picture
+    slot->painted_area = target;
+  }
+
+  bool full_range = false;
+  const AVPixelFormat source_format =
+      WithoutJpegAlias(static_cast<AVPixelFormat>(frame->format), &full_range);
+  full_range = full_range || frame->color_range == AVCOL_RANGE_JPEG;
+  SwsContext* scaler = sws_getCachedContext(
+      slot->scaler.release(), frame->width, frame->height, source_format, target.width,
+      target.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
+  slot->scaler.reset(scaler);
+  if (!scaler) return;
+  if (full_range) {
+    const int* coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
+    sws_setColorspaceDetails(scaler, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16);
+  }
+
+  AVFrame* canvas = canvas_.get();
+  uint8_t* planes[4] = {
+      canvas->data[0] + target.y * canvas->linesize[0] + target.x,
+      canvas->data[1] + (target.y / 2) * canvas->linesize[1] + target.x / 2,
+      canvas->data[2] + (target.y / 2) * canvas->linesize[2] + target.x / 2, nullptr};
+  const int strides[4] = {canvas->linesize[0], canvas->linesize[1], canvas->linesize[2], 0};
+  sws_scale(scaler, frame->data, frame->linesize, 0, frame->height, planes, strides);
+  slot->content = TileContent::kLive;
+  slot->painted++;
+}
+
+void Compositor::FillBlack(const Rect& rect) {
+  AVFrame* canvas = canvas_.get();
+  for (int row = rect.y; row < rect.y + rect.height; row++) {
+    std::memset(canvas->data[0] + row * canvas->linesize[0] + rect.x, kBlackLuma, rect.width);
+  }
+  for (int row = rect.y / 2; row < (rect.y + rect.height) / 2; row++) {
+    std::memset(canvas->data[1] + row * canvas->linesize[1] + rect.x / 2, kBlackChroma,
+                rect.width / 2);
+    std::memset(canvas->data[2] + row * canvas->linesize[2] + rect.x / 2, kBlackChroma,
+                rect.width / 2);
+  }
+}
+
+std::vector<TileStatus> Compositor::TileStatuses() const {
+  std::vector<TileStatus> statuses;
+  statuses.reserve(slots_.size());
+  for (const TileSlot& slot : slots_) {
+    statuses.push_back({slot.options.camera, slot.content, slot.painted});
+  }
+  return statuses;
+}
+
+}  // namespace mosaic

@@ -1,0 +1,83 @@
+#include "encoder.h"
+
+#include <stdexcept>
+
+#include "av_error.h"
+
+namespace mosaic {
+
+Encoder::Encoder(const EncoderOptions& options)
+    : options_(options), frame_(MakeFrame()), packet_(MakePacket()) {
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  if (!codec) throw std::runtime_error("libx264 encoder not available in this FFmpeg");
+  name_ = codec->name;
+  context_.reset(avcodec_alloc_context3(codec));
+  if (!context_ || !frame_ || !packet_) throw std::bad_alloc();
+
+  AVCodecContext* c = context_.get();
+  c->width = options.width;
+  c->height = options.height;
+  c->pix_fmt = AV_PIX_FMT_YUV420P;
+  c->time_base = {1, options.fps};
+  c->framerate = {options.fps, 1};
+  c->gop_size = options.gop;
+  c->max_b_frames = 0;
+  c->bit_rate = options.bitrate;
+  // A capped rate with half a second of buffer: steady for WebRTC, like the reference command.
+  c->rc_max_rate = options.bitrate;
+  c->rc_buffer_size = static_cast<int>(options.bitrate / 2);
+  c->color_range = AVCOL_RANGE_MPEG;
+  c->colorspace = AVCOL_SPC_BT709;
+  c->color_primaries = AVCOL_PRI_BT709;
+  c->color_trc = AVCOL_TRC_BT709;
+  // No AV_CODEC_FLAG_GLOBAL_HEADER: parameter sets stay in-band, where WebRTC needs them.
+
+  Dictionary settings;
+  settings.Set("preset", options.preset.c_str());
+  settings.Set("tune", "zerolatency");
+  settings.Set("profile", options.profile.c_str());
+  // Forced keyframes become IDRs (a viewer can only start on an IDR), and SPS/PPS go before each.
+  settings.Set("forced-idr", "1");
+  settings.Set("x264-params", "repeat-headers=1:scenecut=0");
+  const int result = avcodec_open2(c, codec, settings.Address());
+  if (result < 0) throw std::runtime_error(AvErrorText("open libx264", result));
+}
+
+bool Encoder::Encode(const AVFrame* frame, int64_t frame_index, std::vector<AccessUnit>* out,
+                     std::string* error) {
+  av_frame_unref(frame_.get());
+  if (av_frame_ref(frame_.get(), frame) < 0) {
+    *error = "out of memory";
+    return false;
+  }
+  frame_->pts = frame_index;
+  frame_->pict_type =
+      keyframe_requested_.exchange(false) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+  const int result = avcodec_send_frame(context_.get(), frame_.get());
+  av_frame_unref(frame_.get());
+  if (result < 0) {
+    *error = AvErrorText("encode", result);
+    return false;
+  }
+  return Drain(out, error);
+}
+
+bool Encoder::Drain(std::vector<AccessUnit>* out, std::string* error) {
+  while (true) {
+    const int result = avcodec_receive_packet(context_.get(), packet_.get());
+    if (result == AVERROR(EAGAIN) || result == AVERROR_EOF) return true;
+    if (result < 0) {
+      *error = AvErrorText("encode", result);
+      return false;
+    }
+    AccessUnit unit;
+    unit.data.assign(packet_->data, packet_->data + packet_->size);
+    unit.pts = av_rescale_q(packet_->pts, context_->time_base, {1, 90000});
+    unit.keyframe = (packet_->flags & AV_PKT_FLAG_KEY) != 0;
+    if (unit.keyframe) keyframes_++;
+    out->push_back(std::move(unit));
+    av_packet_unref(packet_.get());
+  }
+}
+
+}  // namespace mosaic

@@ -1,0 +1,170 @@
+#include "js_convert.h"
+
+#include <string>
+
+namespace mosaic {
+namespace {
+
+Napi::Value Field(const Napi::Object& object, const char* key, const char* where) {
+  Napi::Value value = object.Get(key);
+  if (value.IsUndefined()) {
+    throw Napi::TypeError::New(object.Env(), std::string(where) + "." + key + " is required");
+  }
+  return value;
+}
+
+std::string StringField(const Napi::Object& object, const char* key, const char* where) {
+  Napi::Value value = Field(object, key, where);
+  if (!value.IsString()) {
+    throw Napi::TypeError::New(object.Env(), std::string(where) + "." + key + " must be a string");
+  }
+  return value.As<Napi::String>().Utf8Value();
+}
+
+int64_t IntField(const Napi::Object& object, const char* key, const char* where, int64_t min,
+                 int64_t max) {
+  Napi::Value value = Field(object, key, where);
+  if (!value.IsNumber()) {
+    throw Napi::TypeError::New(object.Env(), std::string(where) + "." + key + " must be a number");
+  }
+  const int64_t number = value.As<Napi::Number>().Int64Value();
+  if (number < min || number > max) {
+    throw Napi::RangeError::New(object.Env(), std::string(where) + "." + key + " is out of range");
+  }
+  return number;
+}
+
+int64_t OptionalIntField(const Napi::Object& object, const char* key, const char* where,
+                         int64_t min, int64_t max, int64_t fallback) {
+  return object.Get(key).IsUndefined() ? fallback : IntField(object, key, where, min, max);
+}
+
+FitMode FitFromString(Napi::Env env, const std::string& fit) {
+  if (fit == "stretch") return FitMode::kStretch;
+  if (fit == "contain") return FitMode::kContain;
+  if (fit == "cover") return FitMode::kCover;
+  throw Napi::TypeError::New(env, "tile.fit must be stretch, contain or cover");
+}
+
+Napi::Object SourceToJs(Napi::Env env, const SourceStats& source) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("name", source.name);
+  object.Set("state", SourceStateName(source.state));
+  object.Set("frames", static_cast<double>(source.frames));
+  object.Set("errors", static_cast<double>(source.errors));
+  object.Set("reconnects", static_cast<double>(source.reconnects));
+  object.Set("bytes", static_cast<double>(source.bytes));
+  object.Set("fps", source.fps);
+  object.Set("width", source.width);
+  object.Set("height", source.height);
+  object.Set("codec", source.codec);
+  object.Set("lastError", source.last_error);
+  return object;
+}
+
+}  // namespace
+
+StitcherOptions StitcherOptionsFromJs(const Napi::Object& object) {
+  StitcherOptions options;
+  Napi::Value cameras = Field(object, "cameras", "options");
+  if (!cameras.IsArray()) throw Napi::TypeError::New(object.Env(), "options.cameras must be an array");
+  Napi::Array list = cameras.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object camera = list.Get(i).As<Napi::Object>();
+    CameraOptions parsed;
+    parsed.name = StringField(camera, "name", "camera");
+    parsed.url = StringField(camera, "url", "camera");
+    parsed.transport = camera.Get("transport").IsString() &&
+                               camera.Get("transport").As<Napi::String>().Utf8Value() == "udp"
+                           ? Transport::kUdp
+                           : Transport::kTcp;
+    parsed.open_timeout_ms = static_cast<int>(
+        OptionalIntField(camera, "openTimeoutMs", "camera", 100, 60000, parsed.open_timeout_ms));
+    parsed.read_timeout_ms = static_cast<int>(
+        OptionalIntField(camera, "readTimeoutMs", "camera", 100, 60000, parsed.read_timeout_ms));
+    parsed.reconnect_initial_ms = static_cast<int>(OptionalIntField(
+        camera, "reconnectInitialMs", "camera", 10, 60000, parsed.reconnect_initial_ms));
+    parsed.reconnect_max_ms = static_cast<int>(OptionalIntField(
+        camera, "reconnectMaxMs", "camera", 10, 600000, parsed.reconnect_max_ms));
+    parsed.stale_after_ms = static_cast<int>(
+        OptionalIntField(camera, "staleAfterMs", "camera", 100, 600000, parsed.stale_after_ms));
+    options.cameras.push_back(std::move(parsed));
+  }
+
+  Napi::Object output = Field(object, "output", "options").As<Napi::Object>();
+  options.output.width = static_cast<int>(IntField(output, "width", "output", 16, 8192));
+  options.output.height = static_cast<int>(IntField(output, "height", "output", 16, 8192));
+  options.output.fps = static_cast<int>(IntField(output, "fps", "output", 1, 120));
+  options.output.bitrate = IntField(output, "bitrate", "output", 10000, 200000000);
+  options.output.gop = static_cast<int>(IntField(output, "gop", "output", 1, 10000));
+  options.output.preset = StringField(output, "preset", "output");
+  options.output.profile = StringField(output, "profile", "output");
+
+  options.tiles = TilesFromJs(Field(object, "tiles", "options"));
+  options.stale_timeout_ms =
+      static_cast<int>(IntField(object, "staleTimeoutMs", "options", 0, 3600000));
+  return options;
+}
+
+std::vector<TileOptions> TilesFromJs(const Napi::Value& value) {
+  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), "tiles must be an array");
+  Napi::Array list = value.As<Napi::Array>();
+  std::vector<TileOptions> tiles;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object tile = list.Get(i).As<Napi::Object>();
+    TileOptions parsed;
+    parsed.camera = StringField(tile, "camera", "tile");
+    parsed.x = static_cast<int>(IntField(tile, "x", "tile", 0, 16384));
+    parsed.y = static_cast<int>(IntField(tile, "y", "tile", 0, 16384));
+    parsed.width = static_cast<int>(IntField(tile, "width", "tile", 1, 16384));
+    parsed.height = static_cast<int>(IntField(tile, "height", "tile", 1, 16384));
+    parsed.fit = tile.Get("fit").IsUndefined() ? FitMode::kStretch
+                                               : FitFromString(value.Env(), StringField(tile, "fit", "tile"));
+    tiles.push_back(std::move(parsed));
+  }
+  return tiles;
+}
+
+SnapshotOptions SnapshotOptionsFromJs(const Napi::Value& value) {
+  SnapshotOptions options;
+  if (!value.IsObject()) return options;
+  Napi::Object object = value.As<Napi::Object>();
+  options.width = static_cast<int>(OptionalIntField(object, "width", "snapshot", 0, 8192, 0));
+  options.height = static_cast<int>(OptionalIntField(object, "height", "snapshot", 0, 8192, 0));
+  options.quality = static_cast<int>(OptionalIntField(object, "quality", "snapshot", 1, 100, 80));
+  return options;
+}
+
+Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropped_units) {
+  Napi::Object output = Napi::Object::New(env);
+  output.Set("frames", static_cast<double>(stats.output.frames));
+  output.Set("skippedTicks", static_cast<double>(stats.output.skipped_ticks));
+  output.Set("keyframes", static_cast<double>(stats.output.keyframes));
+  output.Set("bytes", static_cast<double>(stats.output.bytes));
+  output.Set("encodeErrors", static_cast<double>(stats.output.encode_errors));
+  output.Set("droppedAccessUnits", static_cast<double>(dropped_units));
+  output.Set("fps", stats.output.fps);
+  output.Set("composeUs", static_cast<double>(stats.output.compose_us));
+  output.Set("encodeUs", static_cast<double>(stats.output.encode_us));
+  output.Set("encoder", stats.output.encoder);
+
+  Napi::Array sources = Napi::Array::New(env, stats.sources.size());
+  for (size_t i = 0; i < stats.sources.size(); i++) {
+    sources.Set(static_cast<uint32_t>(i), SourceToJs(env, stats.sources[i]));
+  }
+  Napi::Array tiles = Napi::Array::New(env, stats.tiles.size());
+  for (size_t i = 0; i < stats.tiles.size(); i++) {
+    Napi::Object tile = Napi::Object::New(env);
+    tile.Set("camera", stats.tiles[i].camera);
+    tile.Set("content", TileContentName(stats.tiles[i].content));
+    tile.Set("painted", static_cast<double>(stats.tiles[i].painted));
+    tiles.Set(static_cast<uint32_t>(i), tile);
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("output", output);
+  result.Set("sources", sources);
+  result.Set("tiles", tiles);
+  return result;
+}
+
+}  // namespace mosaic

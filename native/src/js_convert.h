@@ -1,0 +1,19 @@
+// JS values <-> the plain structs of options.h and stitcher.h. TypeScript validated the options
+// (ajv) already; these checks only keep a wrong call from reaching the media threads.
+#pragma once
+
+#include <napi.h>
+
+#include <vector>
+
+#include "options.h"
+#include "stitcher.h"
+
+namespace mosaic {
+
+StitcherOptions StitcherOptionsFromJs(const Napi::Object& object);
+std::vector<TileOptions> TilesFromJs(const Napi::Value& value);
+SnapshotOptions SnapshotOptionsFromJs(const Napi::Value& value);
+Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropped_units);
+
+}  // namespace mosaic

@@ -1,0 +1,319 @@
+#include "source.h"
+
+#include <algorithm>
+
+#include "av_error.h"
+#include "url_text.h"
+
+namespace mosaic {
+namespace {
+
+int64_t NowUs() { return av_gettime_relative(); }
+
+bool StartsWith(const std::string& text, const char* prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// Deliberate decoder threading (see DESIGN.md): every camera already has a thread, and frame
+// threading adds a frame of latency per thread, so only very large streams get a second thread.
+int DecoderThreadsFor(int width, int height) {
+  return static_cast<int64_t>(width) * height > 1920 * 1088 ? 2 : 1;
+}
+
+}  // namespace
+
+const char* SourceStateName(SourceState state) {
+  switch (state) {
+    case SourceState::kConnecting: return "connecting";
+    case SourceState::kLive: return "live";
+    case SourceState::kStale: return "stale";
+    case SourceState::kOffline: return "offline";
+  }
+  return "offline";
+}
+
+Source::Source(CameraOptions options, SourceStateListener listener)
+    : options_(std::move(options)),
+      listener_(std::move(listener)),
+      is_demo_(StartsWith(options_.url, "demo:")),
+      password_(UrlPassword(options_.url)) {
+  stats_.name = options_.name;
+}
+
+Source::~Source() {
+  RequestStop();
+  Join();
+}
+
+void Source::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_at_us_ = NowUs();
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Source::RequestStop() {
+  stop_ = true;
+  std::lock_guard<std::mutex> lock(wake_mutex_);
+  wake_.notify_all();
+}
+
+void Source::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+int Source::InterruptCallback(void* opaque) {
+  auto* self = static_cast<Source*>(opaque);
+  if (self->stop_) return 1;
+  const int64_t deadline = self->io_deadline_us_.load();
+  return deadline != 0 && NowUs() > deadline ? 1 : 0;
+}
+
+bool Source::SleepInterruptibly(int64_t duration_ms) {
+  std::unique_lock<std::mutex> lock(wake_mutex_);
+  wake_.wait_for(lock, std::chrono::milliseconds(duration_ms), [this] { return stop_.load(); });
+  return !stop_;
+}
+
+void Source::Run() {
+  int64_t backoff_ms = options_.reconnect_initial_ms;
+  bool first_attempt = true;
+  while (!stop_) {
+    if (!first_attempt) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stats_.reconnects++;
+    }
+    first_attempt = false;
+    SetState(SourceState::kConnecting, "");
+
+    FormatContextPtr input;
+    CodecContextPtr decoder;
+    int stream_index = -1;
+    const uint64_t frames_before = Stats().frames;
+    if (Open(&input, &decoder, &stream_index)) {
+      ReadUntilFailure(input.get(), decoder.get(), stream_index);
+    }
+    // Closing sends RTSP TEARDOWN; bound it like any other I/O so a dead camera cannot hang us.
+    io_deadline_us_ = NowUs() + 1000 * 1000;
+    input.reset();
+    if (stop_) break;
+
+    // A connection that delivered frames resets the back-off: the next failure is a new incident.
+    if (Stats().frames > frames_before) backoff_ms = options_.reconnect_initial_ms;
+    if (!SleepInterruptibly(backoff_ms)) break;
+    backoff_ms = std::min<int64_t>(backoff_ms * 2, options_.reconnect_max_ms);
+  }
+  io_deadline_us_ = 0;
+}
+
+bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream_index) {
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) {
+    Fail("out of memory");
+    return false;
+  }
+  raw->interrupt_callback = {&Source::InterruptCallback, this};
+
+  std::string open_url = options_.url;
+  const AVInputFormat* format = nullptr;
+  Dictionary options;
+  if (is_demo_) {
+    std::string error;
+    if (!DemoUrlToLavfiGraph(options_.url, &open_url, &error)) {
+      avformat_free_context(raw);
+      Fail(error);
+      return false;
+    }
+    format = av_find_input_format("lavfi");
+  } else {
+    options.Set("rtsp_transport", options_.transport == Transport::kUdp ? "udp" : "tcp");
+    options.Set("timeout", static_cast<int64_t>(options_.open_timeout_ms) * 1000);
+    options.Set("allowed_media_types", "video");
+    options.Set("user_agent", "camera-mosaic");
+    // Cameras are live: no jitter buffering beyond what UDP reordering needs.
+    options.Set("fflags", "nobuffer");
+    if (options_.transport == Transport::kUdp) options.Set("max_delay", 200000);
+  }
+
+  io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.open_timeout_ms) * 1000;
+  int result = avformat_open_input(&raw, open_url.c_str(), format, options.Address());
+  if (result < 0) {  // avformat_open_input freed `raw` itself
+    Fail(AvErrorText(stop_ ? "stopped" : "open", result));
+    return false;
+  }
+  input->reset(raw);
+
+  // No avformat_find_stream_info: RTSP's SDP (and lavfi) already name the codec and carry the
+  // parameter sets, and probing would delay the first picture by up to seconds.
+  result = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (result < 0) {
+    Fail("no video stream");
+    return false;
+  }
+  *stream_index = result;
+  for (unsigned i = 0; i < raw->nb_streams; i++) {
+    if (static_cast<int>(i) != *stream_index) raw->streams[i]->discard = AVDISCARD_ALL;
+  }
+
+  const AVCodecParameters* params = raw->streams[*stream_index]->codecpar;
+  const AVCodec* codec = avcodec_find_decoder(params->codec_id);
+  if (!codec) {
+    Fail(std::string("unsupported codec ") + avcodec_get_name(params->codec_id));
+    return false;
+  }
+  decoder->reset(avcodec_alloc_context3(codec));
+  if (!*decoder || avcodec_parameters_to_context(decoder->get(), params) < 0) {
+    Fail("cannot set up decoder");
+    return false;
+  }
+  (*decoder)->thread_count = DecoderThreadsFor(params->width, params->height);
+  (*decoder)->flags |= AV_CODEC_FLAG_LOW_DELAY;
+  result = avcodec_open2(decoder->get(), codec, nullptr);
+  if (result < 0) {
+    Fail(AvErrorText("open decoder", result));
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.codec = codec->name;
+  }
+  demo_first_pts_ = AV_NOPTS_VALUE;
+  return true;
+}
+
+void Source::PaceDemoPacket(const AVPacket* packet, const AVStream* stream) {
+  if (packet->pts == AV_NOPTS_VALUE) return;
+  if (demo_first_pts_ == AV_NOPTS_VALUE) {
+    demo_first_pts_ = packet->pts;
+    demo_clock_start_us_ = NowUs();
+    return;
+  }
+  const int64_t due_us = demo_clock_start_us_ + av_rescale_q(packet->pts - demo_first_pts_,
+                                                             stream->time_base, {1, 1000000});
+  const int64_t wait_us = due_us - NowUs();
+  if (wait_us <= 0) return;
+  std::unique_lock<std::mutex> lock(wake_mutex_);
+  wake_.wait_for(lock, std::chrono::microseconds(wait_us), [this] { return stop_.load(); });
+}
+
+void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, int stream_index) {
+  PacketPtr packet = MakePacket();
+  FramePtr frame = MakeFrame();
+  const AVStream* stream = input->streams[stream_index];
+  while (!stop_) {
+    io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.read_timeout_ms) * 1000;
+    const int result = av_read_frame(input, packet.get());
+    if (result < 0) {
+      if (stop_) return;
+      Fail(result == AVERROR_EXIT ? "no data for " + std::to_string(options_.read_timeout_ms) +
+                                        " ms"
+                                  : AvErrorText("read", result));
+      return;
+    }
+    if (packet->stream_index != stream_index) {
+      av_packet_unref(packet.get());
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stats_.bytes += packet->size;
+    }
+    if (is_demo_) PaceDemoPacket(packet.get(), stream);
+
+    int sent = avcodec_send_packet(decoder, packet.get());
+    av_packet_unref(packet.get());
+    if (sent < 0 && sent != AVERROR(EAGAIN)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stats_.errors++;  // a broken packet costs a frame, never the connection
+      continue;
+    }
+    while (avcodec_receive_frame(decoder, frame.get()) == 0) {
+      OnFrame(frame.get());
+      av_frame_unref(frame.get());
+    }
+  }
+}
+
+void Source::OnFrame(const AVFrame* frame) {
+  FramePtr newest = RefFrame(frame);
+  if (!newest) return;
+  const int64_t now = NowUs();
+  bool became_live = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    latest_ = std::move(newest);
+    sequence_++;
+    latest_at_us_ = now;
+    arrivals_us_[stats_.frames % 64] = now;
+    stats_.frames++;
+    stats_.width = frame->width;
+    stats_.height = frame->height;
+    became_live = stats_.state != SourceState::kLive;
+  }
+  if (became_live) SetState(SourceState::kLive, "");
+}
+
+void Source::SetState(SourceState state, const std::string& error) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stats_.state == state && (error.empty() || error == stats_.last_error)) return;
+    stats_.state = state;
+    if (!error.empty()) stats_.last_error = error;
+  }
+  if (listener_) listener_(options_.name, state, error);
+}
+
+void Source::Fail(const std::string& error) {
+  const std::string safe = RedactSecret(RedactSecret(error, options_.url), password_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.errors++;
+  }
+  SetState(SourceState::kOffline, safe);
+}
+
+void Source::UpdateStaleness(int64_t now_us) {
+  bool became_stale = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stats_.state == SourceState::kLive &&
+        now_us - latest_at_us_ > static_cast<int64_t>(options_.stale_after_ms) * 1000) {
+      stats_.state = SourceState::kStale;
+      became_stale = true;
+    }
+  }
+  if (became_stale && listener_) listener_(options_.name, SourceState::kStale, "");
+}
+
+bool Source::TakeNewerFrame(uint64_t known_sequence, FramePtr* frame, uint64_t* sequence,
+                            int64_t* age_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const int64_t since = latest_ ? latest_at_us_ : started_at_us_;
+  *age_ms = (NowUs() - since) / 1000;
+  if (!latest_ || sequence_ == known_sequence) return false;
+  *frame = RefFrame(latest_.get());
+  *sequence = sequence_;
+  return *frame != nullptr;
+}
+
+SourceStats Source::Stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SourceStats copy = stats_;
+  // fps over the arrivals of the last 2 s found in the ring.
+  const int64_t now = NowUs();
+  const uint64_t count = std::min<uint64_t>(stats_.frames, 64);
+  int64_t oldest = now;
+  uint64_t recent = 0;
+  for (uint64_t i = 0; i < count; i++) {
+    const int64_t at = arrivals_us_[i];
+    if (now - at <= 2000000) {
+      recent++;
+      oldest = std::min(oldest, at);
+    }
+  }
+  if (recent >= 2 && now > oldest) copy.fps = (recent - 1) * 1e6 / static_cast<double>(now - oldest);
+  return copy;
+}
+
+}  // namespace mosaic

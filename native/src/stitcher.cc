@@ -1,0 +1,146 @@
+#include "stitcher.h"
+
+#include <algorithm>
+
+namespace mosaic {
+namespace {
+
+int64_t NowUs() { return av_gettime_relative(); }
+
+}  // namespace
+
+Stitcher::Stitcher(StitcherOptions options, StitcherCallbacks callbacks)
+    : options_(std::move(options)),
+      callbacks_(std::move(callbacks)),
+      encoder_(options_.output),
+      compositor_(options_.output.width, options_.output.height, options_.stale_timeout_ms) {
+  for (const CameraOptions& camera : options_.cameras) {
+    sources_[camera.name] = std::make_unique<Source>(camera, callbacks_.on_source_state);
+  }
+  compositor_.SetTiles(options_.tiles);
+  output_.encoder = encoder_.name();
+}
+
+Stitcher::~Stitcher() { Stop(); }
+
+void Stitcher::Start() {
+  if (started_) return;
+  started_ = true;
+  for (auto& entry : sources_) entry.second->Start();
+  clock_ = std::thread([this] { RunClock(); });
+}
+
+void Stitcher::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    stop_ = true;
+    wake_.notify_all();
+  }
+  // Ask every source first, then wait: the interrupts run in parallel, so stopping N dead
+  // cameras costs one timeout, not N.
+  for (auto& entry : sources_) entry.second->RequestStop();
+  if (clock_.joinable()) clock_.join();
+  for (auto& entry : sources_) entry.second->Join();
+}
+
+void Stitcher::SetLayout(std::vector<TileOptions> tiles) {
+  std::lock_guard<std::mutex> lock(layout_mutex_);
+  pending_tiles_ = std::move(tiles);
+}
+
+Source* Stitcher::FindSource(const std::string& camera) {
+  auto found = sources_.find(camera);
+  return found == sources_.end() ? nullptr : found->second.get();
+}
+
+void Stitcher::RunClock() {
+  const int64_t frame_us = 1000000 / std::max(1, options_.output.fps);
+  const int64_t start_us = NowUs();
+  int64_t frame_index = 0;
+  while (!stop_) {
+    const int64_t due_us = start_us + frame_index * frame_us;
+    {
+      std::unique_lock<std::mutex> lock(wake_mutex_);
+      wake_.wait_for(lock, std::chrono::microseconds(std::max<int64_t>(0, due_us - NowUs())),
+                     [this] { return stop_.load(); });
+    }
+    if (stop_) break;
+    // Fallen behind by more than two frames (machine overloaded): skip ahead rather than
+    // burst, so timestamps keep matching wall time.
+    const int64_t late_frames = (NowUs() - due_us) / frame_us;
+    if (late_frames > 2) {
+      frame_index += late_frames;
+      std::lock_guard<std::mutex> lock(canvas_mutex_);
+      output_.skipped_ticks += late_frames;
+    }
+    Tick(frame_index);
+    frame_index++;
+  }
+}
+
+void Stitcher::Tick(int64_t frame_index) {
+  const int64_t tick_start = NowUs();
+  std::optional<std::vector<TileOptions>> tiles;
+  {
+    std::lock_guard<std::mutex> lock(layout_mutex_);
+    tiles.swap(pending_tiles_);
+  }
+  for (auto& entry : sources_) entry.second->UpdateStaleness(tick_start);
+  {
+    std::lock_guard<std::mutex> lock(canvas_mutex_);
+    if (tiles) compositor_.SetTiles(std::move(*tiles));
+    compositor_.Compose([this](const std::string& camera) { return FindSource(camera); });
+  }
+  const int64_t composed = NowUs();
+
+  std::vector<AccessUnit> units;
+  std::string error;
+  const bool encoded = encoder_.Encode(compositor_.canvas(), frame_index, &units, &error);
+  const int64_t done = NowUs();
+  {
+    std::lock_guard<std::mutex> lock(canvas_mutex_);
+    output_.compose_us = composed - tick_start;
+    output_.encode_us = done - composed;
+    if (!encoded) output_.encode_errors++;
+    recent_ticks_us_[output_.frames % 64] = done;
+    output_.frames++;
+    output_.keyframes = encoder_.keyframes();
+    for (const AccessUnit& unit : units) output_.bytes += unit.data.size();
+  }
+  if (callbacks_.on_access_unit) {
+    for (AccessUnit& unit : units) callbacks_.on_access_unit(std::move(unit));
+  }
+}
+
+FramePtr Stitcher::CopyCanvas() {
+  FramePtr copy = MakeFrame();
+  std::lock_guard<std::mutex> lock(canvas_mutex_);
+  const AVFrame* canvas = compositor_.canvas();
+  copy->format = canvas->format;
+  copy->width = canvas->width;
+  copy->height = canvas->height;
+  if (av_frame_get_buffer(copy.get(), 32) < 0 || av_frame_copy(copy.get(), canvas) < 0) {
+    return nullptr;
+  }
+  return copy;
+}
+
+StitcherStats Stitcher::Stats() {
+  StitcherStats stats;
+  {
+    std::lock_guard<std::mutex> lock(canvas_mutex_);
+    stats.output = output_;
+    stats.tiles = compositor_.TileStatuses();
+    const int64_t now = NowUs();
+    const uint64_t count = std::min<uint64_t>(output_.frames, 64);
+    uint64_t recent = 0;
+    for (uint64_t i = 0; i < count; i++) {
+      if (now - recent_ticks_us_[i] <= 1000000) recent++;
+    }
+    stats.output.fps = static_cast<double>(recent);
+  }
+  for (auto& entry : sources_) stats.sources.push_back(entry.second->Stats());
+  return stats;
+}
+
+}  // namespace mosaic

@@ -1,0 +1,93 @@
+// One mosaic: owns the camera sources, the compositor, the encoder and the output clock thread.
+// Plain C++: it never touches Node-API; stitcher_wrap.cc converts.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "compositor.h"
+#include "encoder.h"
+#include "options.h"
+#include "source.h"
+
+namespace mosaic {
+
+struct StitcherCallbacks {
+  // On the output clock thread, once per encoded access unit.
+  std::function<void(AccessUnit&& unit)> on_access_unit;
+  // On a source's thread; must be quick.
+  SourceStateListener on_source_state;
+};
+
+struct OutputStats {
+  uint64_t frames = 0;        // canvases encoded
+  uint64_t skipped_ticks = 0; // output frames not made because the clock fell behind
+  uint64_t keyframes = 0;
+  uint64_t bytes = 0;         // encoded bytes
+  uint64_t encode_errors = 0;
+  double fps = 0;             // over the last second
+  int64_t compose_us = 0;     // last tick's compositing time
+  int64_t encode_us = 0;      // last tick's encoding time
+  std::string encoder;
+};
+
+struct StitcherStats {
+  OutputStats output;
+  std::vector<SourceStats> sources;
+  std::vector<TileStatus> tiles;
+};
+
+class Stitcher {
+ public:
+  // Throws std::runtime_error when the encoder cannot be opened.
+  Stitcher(StitcherOptions options, StitcherCallbacks callbacks);
+  Stitcher(const Stitcher&) = delete;
+  Stitcher& operator=(const Stitcher&) = delete;
+  ~Stitcher();
+
+  void Start();
+  // Blocks until every thread has ended: run it off the JS thread. Idempotent.
+  void Stop();
+
+  // Any thread: takes effect between two output frames, with no gap in output timestamps.
+  void SetLayout(std::vector<TileOptions> tiles);
+  void RequestKeyframe() { encoder_.RequestKeyframe(); }
+
+  // Any thread: a private copy of the current canvas for snapshots.
+  FramePtr CopyCanvas();
+  StitcherStats Stats();
+
+ private:
+  void RunClock();
+  void Tick(int64_t frame_index);
+  Source* FindSource(const std::string& camera);
+
+  const StitcherOptions options_;
+  const StitcherCallbacks callbacks_;
+  std::map<std::string, std::unique_ptr<Source>> sources_;
+  Encoder encoder_;
+
+  std::thread clock_;
+  std::atomic<bool> stop_{false};
+  bool started_ = false;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+
+  std::mutex layout_mutex_;
+  std::optional<std::vector<TileOptions>> pending_tiles_;
+
+  std::mutex canvas_mutex_;  // guards compositor_ (and so the canvas) and output_
+  Compositor compositor_;
+  OutputStats output_;
+  int64_t recent_ticks_us_[64] = {0};
+};
+
+}  // namespace mosaic

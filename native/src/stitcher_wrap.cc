@@ -1,0 +1,201 @@
+#include "stitcher_wrap.h"
+
+#include <string>
+#include <vector>
+
+#include "js_convert.h"
+#include "jpeg_snapshot.h"
+
+namespace mosaic {
+namespace {
+
+// At 25 fps this is over a second of video; past it JS is not keeping up and units are dropped
+// (counted, and a keyframe requested so viewers recover) rather than queued without bound.
+constexpr size_t kAccessUnitQueue = 32;
+constexpr size_t kSourceStateQueue = 256;
+
+struct SourceStateEvent {
+  std::string camera;
+  SourceState state;
+  std::string error;
+};
+
+// Joins every media thread off the JS thread, then releases the thread-safe functions on it.
+class StopWorker : public Napi::AsyncWorker {
+ public:
+  StopWorker(Napi::Env env, std::shared_ptr<Stitcher> stitcher, std::function<void()> on_stopped)
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        stitcher_(std::move(stitcher)),
+        on_stopped_(std::move(on_stopped)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    if (stitcher_) stitcher_->Stop();
+  }
+  void OnOK() override {
+    on_stopped_();
+    deferred_.Resolve(Env().Undefined());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<Stitcher> stitcher_;
+  std::function<void()> on_stopped_;
+};
+
+class SnapshotWorker : public Napi::AsyncWorker {
+ public:
+  SnapshotWorker(Napi::Env env, std::shared_ptr<Stitcher> stitcher, SnapshotOptions options)
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        stitcher_(std::move(stitcher)),
+        options_(options) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    FramePtr canvas = stitcher_->CopyCanvas();
+    std::string error;
+    if (!canvas) {
+      SetError("cannot copy the canvas");
+    } else if (!EncodeJpeg(canvas.get(), options_, &jpeg_, &error)) {
+      SetError(error);
+    }
+  }
+  void OnOK() override {
+    deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), jpeg_.data(), jpeg_.size()));
+  }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<Stitcher> stitcher_;
+  SnapshotOptions options_;
+  std::vector<uint8_t> jpeg_;
+};
+
+void DeliverAccessUnit(Napi::Env env, Napi::Function callback, AccessUnit* unit) {
+  if (env != nullptr && callback != nullptr) {
+    // The bytes move into the Buffer without a copy; its finalizer frees them.
+    auto* bytes = new std::vector<uint8_t>(std::move(unit->data));
+    Napi::Buffer<uint8_t> data = Napi::Buffer<uint8_t>::New(
+        env, bytes->data(), bytes->size(),
+        [](Napi::Env, uint8_t*, std::vector<uint8_t>* owned) { delete owned; }, bytes);
+    callback.Call({data, Napi::Number::New(env, static_cast<double>(unit->pts)),
+                   Napi::Boolean::New(env, unit->keyframe)});
+  }
+  delete unit;
+}
+
+void DeliverSourceState(Napi::Env env, Napi::Function callback, SourceStateEvent* event) {
+  if (env != nullptr && callback != nullptr) {
+    callback.Call({Napi::String::New(env, event->camera),
+                   Napi::String::New(env, SourceStateName(event->state)),
+                   Napi::String::New(env, event->error)});
+  }
+  delete event;
+}
+
+}  // namespace
+
+Napi::Function StitcherWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Stitcher",
+                     {InstanceMethod("start", &StitcherWrap::Start),
+                      InstanceMethod("stop", &StitcherWrap::Stop),
+                      InstanceMethod("setLayout", &StitcherWrap::SetLayout),
+                      InstanceMethod("requestKeyframe", &StitcherWrap::RequestKeyframe),
+                      InstanceMethod("snapshot", &StitcherWrap::Snapshot),
+                      InstanceMethod("stats", &StitcherWrap::Stats)});
+}
+
+StitcherWrap::StitcherWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<StitcherWrap>(info) {
+  if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
+  options_ = StitcherOptionsFromJs(info[0].As<Napi::Object>());
+}
+
+StitcherWrap::~StitcherWrap() {
+  // Collected without stop(): stop here (blocking, but bounded by the sources' interrupts).
+  if (stitcher_) stitcher_->Stop();
+  ReleaseCallbacks();
+}
+
+void StitcherWrap::ReleaseCallbacks() {
+  if (!callbacks_live_) return;
+  callbacks_live_ = false;
+  on_access_unit_.Release();
+  on_source_state_.Release();
+}
+
+Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (stitcher_) throw Napi::Error::New(env, "already started");
+  if (!info[0].IsFunction() || !info[1].IsFunction()) {
+    throw Napi::TypeError::New(env, "start(onAccessUnit, onSourceState) needs two functions");
+  }
+  on_access_unit_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(),
+                                                  "camera-mosaic access units", kAccessUnitQueue, 1);
+  on_source_state_ = Napi::ThreadSafeFunction::New(
+      env, info[1].As<Napi::Function>(), "camera-mosaic source states", kSourceStateQueue, 1);
+  callbacks_live_ = true;
+
+  StitcherCallbacks callbacks;
+  Napi::ThreadSafeFunction units = on_access_unit_;
+  Napi::ThreadSafeFunction states = on_source_state_;
+  auto dropped = dropped_units_;
+  // The Stitcher is only known once constructed; the callback reaches it through this slot.
+  auto self = std::make_shared<std::weak_ptr<Stitcher>>();
+  callbacks.on_access_unit = [units, dropped, self](AccessUnit&& unit) mutable {
+    auto* heap = new AccessUnit(std::move(unit));
+    if (units.NonBlockingCall(heap, DeliverAccessUnit) != napi_ok) {
+      delete heap;
+      dropped->fetch_add(1);
+      if (auto stitcher = self->lock()) stitcher->RequestKeyframe();
+    }
+  };
+  callbacks.on_source_state = [states](const std::string& camera, SourceState state,
+                                       const std::string& error) mutable {
+    auto* event = new SourceStateEvent{camera, state, error};
+    if (states.NonBlockingCall(event, DeliverSourceState) != napi_ok) delete event;
+  };
+  try {
+    stitcher_ = std::make_shared<Stitcher>(options_, std::move(callbacks));
+  } catch (const std::exception& error) {
+    ReleaseCallbacks();
+    throw Napi::Error::New(env, error.what());
+  }
+  *self = stitcher_;
+  stitcher_->Start();
+  return env.Undefined();
+}
+
+Napi::Value StitcherWrap::Stop(const Napi::CallbackInfo& info) {
+  auto* worker = new StopWorker(info.Env(), stitcher_, [this] { ReleaseCallbacks(); });
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value StitcherWrap::SetLayout(const Napi::CallbackInfo& info) {
+  std::vector<TileOptions> tiles = TilesFromJs(info[0]);
+  if (stitcher_) stitcher_->SetLayout(tiles);
+  options_.tiles = std::move(tiles);
+  return info.Env().Undefined();
+}
+
+Napi::Value StitcherWrap::RequestKeyframe(const Napi::CallbackInfo& info) {
+  if (stitcher_) stitcher_->RequestKeyframe();
+  return info.Env().Undefined();
+}
+
+Napi::Value StitcherWrap::Snapshot(const Napi::CallbackInfo& info) {
+  if (!stitcher_) throw Napi::Error::New(info.Env(), "not started");
+  auto* worker = new SnapshotWorker(info.Env(), stitcher_, SnapshotOptionsFromJs(info[0]));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value StitcherWrap::Stats(const Napi::CallbackInfo& info) {
+  if (!stitcher_) throw Napi::Error::New(info.Env(), "not started");
+  return StatsToJs(info.Env(), stitcher_->Stats(), dropped_units_->load());
+}
+
+}  // namespace mosaic

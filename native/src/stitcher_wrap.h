@@ -1,0 +1,40 @@
+// The JS face of one native Stitcher run: converts JS options into plain structs, owns the
+// thread-safe functions that carry access units and source states to the JS thread, and runs
+// blocking work (stop, snapshots) on worker threads.
+#pragma once
+
+#include <napi.h>
+
+#include <atomic>
+#include <memory>
+
+#include "stitcher.h"
+
+namespace mosaic {
+
+class StitcherWrap : public Napi::ObjectWrap<StitcherWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit StitcherWrap(const Napi::CallbackInfo& info);
+  ~StitcherWrap() override;
+
+ private:
+  Napi::Value Start(const Napi::CallbackInfo& info);
+  Napi::Value Stop(const Napi::CallbackInfo& info);
+  Napi::Value SetLayout(const Napi::CallbackInfo& info);
+  Napi::Value RequestKeyframe(const Napi::CallbackInfo& info);
+  Napi::Value Snapshot(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
+
+  void ReleaseCallbacks();
+
+  StitcherOptions options_;
+  std::shared_ptr<Stitcher> stitcher_;
+  Napi::ThreadSafeFunction on_access_unit_;
+  Napi::ThreadSafeFunction on_source_state_;
+  bool callbacks_live_ = false;
+  // Access units dropped because JS did not keep up; shared with the clock thread.
+  std::shared_ptr<std::atomic<uint64_t>> dropped_units_ = std::make_shared<std::atomic<uint64_t>>(0);
+};
+
+}  // namespace mosaic
