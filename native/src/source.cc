@@ -139,7 +139,9 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.open_timeout_ms) * 1000;
   int result = avformat_open_input(&raw, open_url.c_str(), format, options.Address());
   if (result < 0) {  // avformat_open_input freed `raw` itself
-    Fail(AvErrorText(stop_ ? "stopped" : "open", result));
+    Fail(result == AVERROR_EXIT
+             ? "no answer within " + std::to_string(options_.open_timeout_ms) + " ms"
+             : AvErrorText("open", result));
     return false;
   }
   input->reset(raw);
@@ -265,6 +267,7 @@ void Source::SetState(SourceState state, const std::string& error) {
 }
 
 void Source::Fail(const std::string& error) {
+  if (stop_) return;  // failures caused by our own interrupt are not the camera's
   const std::string safe = RedactSecret(RedactSecret(error, options_.url), password_);
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -31,6 +31,7 @@ class StopWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() const { return deferred_.Promise(); }
   void Execute() override {
     if (stitcher_) stitcher_->Stop();
+    stitcher_.reset();
   }
   void OnOK() override {
     on_stopped_();
@@ -126,7 +127,8 @@ void StitcherWrap::ReleaseCallbacks() {
 
 Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (stitcher_) throw Napi::Error::New(env, "already started");
+  if (stitcher_ || started_) throw Napi::Error::New(env, "already started");
+  started_ = true;
   if (!info[0].IsFunction() || !info[1].IsFunction()) {
     throw Napi::TypeError::New(env, "start(onAccessUnit, onSourceState) needs two functions");
   }
@@ -167,7 +169,12 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StitcherWrap::Stop(const Napi::CallbackInfo& info) {
-  auto* worker = new StopWorker(info.Env(), stitcher_, [this] { ReleaseCallbacks(); });
+  // Once stopped, the run's encoder (and its x264 threads) and canvas are freed at once rather
+  // than whenever the garbage collector finds this object.
+  auto* worker = new StopWorker(info.Env(), stitcher_, [this] {
+    ReleaseCallbacks();
+    stitcher_.reset();
+  });
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

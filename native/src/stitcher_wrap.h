@@ -33,6 +33,7 @@ class StitcherWrap : public Napi::ObjectWrap<StitcherWrap> {
   Napi::ThreadSafeFunction on_access_unit_;
   Napi::ThreadSafeFunction on_source_state_;
   bool callbacks_live_ = false;
+  bool started_ = false;  // one run per object: start() after stop() makes a new object
   // Access units dropped because JS did not keep up; shared with the clock thread.
   std::shared_ptr<std::atomic<uint64_t>> dropped_units_ = std::make_shared<std::atomic<uint64_t>>(0);
 };
