@@ -1,0 +1,35 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** One camera: a name the layout refers to, and where its picture comes from. */
+export const cameraSchema = {
+  type: 'object',
+  properties: {
+    name: {
+      description: 'Unique name the layout uses to place this camera; 1–64 of A–Z a–z 0–9 _ - .',
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      // `*`, not `+`: an empty name already fails minLength and should say only that.
+      pattern: '^[A-Za-z0-9_.-]*$',
+      errorReasons: { pattern: 'may contain only letters, digits, _, - and .' },
+    },
+    url: {
+      description:
+        'rtsp:// or rtsps:// URL of the camera (credentials allowed; messages mask the password), or ' +
+        'demo:<lavfi source> for a synthetic camera, e.g. demo:testsrc2?size=640x360&rate=25.',
+      type: 'string',
+      pattern: '^(rtsps?://|demo:)',
+      errorReasons: { pattern: 'must start with rtsp://, rtsps:// or demo:' },
+    },
+    transport: {
+      description: 'RTSP lower transport. TCP (default) survives lossy networks and NAT; UDP is lighter.',
+      enum: ['tcp', 'udp'],
+      default: 'tcp',
+    },
+  },
+  required: ['name', 'url'],
+  additionalProperties: false,
+} as const;
+
+/** A camera after validation: `transport` is always present. */
+export type CameraConfig = FromSchema<typeof cameraSchema>;

@@ -1,0 +1,7 @@
+export type * from './types';
+export { cameraSchema } from './cameraSchema';
+export { layoutSchema, presetNames } from './layoutSchema';
+export { mosaicConfigSchema } from './mosaicConfigSchema';
+export { outputSchema, x264Presets } from './outputSchema';
+export { serverSchema } from './serverSchema';
+export { validateConfig, validateLayout } from './validateConfig';

@@ -1,0 +1,168 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+
+/**
+ * `layout`: either explicit tiles or one of the presets. Rectangles are in output pixels and
+ * even (x, y, width, height), because 4:2:0 chroma has one sample per 2x2 pixels.
+ */
+
+const fitSchema = {
+  description: 'stretch (default) fills the tile; contain letterboxes; cover crops.',
+  enum: ['stretch', 'contain', 'cover'],
+  default: 'stretch',
+} as const;
+
+/** Camera names are checked against `cameras` in code, which can say which name is missing. */
+const cameraRefSchema = { type: 'string', minLength: 1 } as const;
+
+const evenOffset = { type: 'integer', minimum: 0, multipleOf: 2 } as const;
+const evenLength = { type: 'integer', minimum: 2, multipleOf: 2 } as const;
+
+export const tileSchema = {
+  type: 'object',
+  properties: {
+    camera: cameraRefSchema,
+    x: evenOffset,
+    y: evenOffset,
+    width: evenLength,
+    height: evenLength,
+    fit: fitSchema,
+  },
+  required: ['camera', 'x', 'y', 'width', 'height'],
+  additionalProperties: false,
+} as const;
+
+/** Explicit rectangles; later tiles are drawn over earlier ones where they overlap. */
+export const tilesLayoutSchema = {
+  type: 'object',
+  properties: {
+    tiles: { type: 'array', items: tileSchema, minItems: 1, maxItems: 64 },
+  },
+  required: ['tiles'],
+  additionalProperties: false,
+} as const;
+
+const gridShapeSchema = { type: 'integer', minimum: 1, maximum: 64 } as const;
+
+/** See src/core/layout/gridPreset.ts for how rows and columns are chosen and filled. */
+export const gridLayoutSchema = {
+  type: 'object',
+  properties: {
+    preset: { const: 'grid' },
+    cameras: {
+      description: 'Cameras in reading order; all cameras in config order when left out.',
+      type: 'array',
+      items: cameraRefSchema,
+      minItems: 1,
+      maxItems: 64,
+    },
+    rows: gridShapeSchema,
+    columns: gridShapeSchema,
+    fit: fitSchema,
+  },
+  required: ['preset'],
+  additionalProperties: false,
+} as const;
+
+/** Left column, top and bottom in the middle, right column: [left, top, bottom, right]. */
+export const classic4LayoutSchema = {
+  type: 'object',
+  properties: {
+    preset: { const: 'classic4' },
+    cameras: { type: 'array', items: cameraRefSchema, minItems: 4, maxItems: 4 },
+    fit: fitSchema,
+  },
+  required: ['preset', 'cameras'],
+  additionalProperties: false,
+} as const;
+
+/** One camera on the whole canvas. */
+export const focusLayoutSchema = {
+  type: 'object',
+  properties: {
+    preset: { const: 'focus' },
+    camera: cameraRefSchema,
+    fit: fitSchema,
+  },
+  required: ['preset', 'camera'],
+  additionalProperties: false,
+} as const;
+
+/** The first camera big at the top left, the rest along the right and bottom edges. */
+export const onePlusNLayoutSchema = {
+  type: 'object',
+  properties: {
+    preset: { const: '1+N' },
+    cameras: { type: 'array', items: cameraRefSchema, minItems: 2, maxItems: 64 },
+    fit: fitSchema,
+  },
+  required: ['preset', 'cameras'],
+  additionalProperties: false,
+} as const;
+
+const presetLayoutSchemas = [
+  gridLayoutSchema,
+  classic4LayoutSchema,
+  focusLayoutSchema,
+  onePlusNLayoutSchema,
+] as const;
+
+/** Every value `layout.preset` may take. */
+export const presetNames = presetLayoutSchemas.map((schema) => schema.properties.preset.const);
+
+/**
+ * Picks the one schema the document means, by `tiles` or by `preset`, with a chain of
+ * if/then/else rather than oneOf, for two reasons: Ajv applies no defaults inside oneOf/anyOf
+ * (so `fit` would stay unset), and oneOf reports every branch's complaints, while the user wrote
+ * only one of them. Here errors come from the chosen branch alone.
+ */
+function chooseByTilesOrPreset() {
+  const unknownPreset = {
+    required: ['preset'],
+    properties: { preset: { enum: presetNames } },
+    errorReasons: { required: 'is required unless layout has "tiles"' },
+  } as const;
+  const byPreset = presetLayoutSchemas.reduceRight<JSONSchema>(
+    (otherwise, schema) => ({
+      if: { required: ['preset'], properties: { preset: { const: schema.properties.preset.const } } },
+      then: schema,
+      else: otherwise,
+    }),
+    unknownPreset,
+  );
+  return {
+    type: 'object',
+    if: { required: ['tiles'] },
+    then: tilesLayoutSchema,
+    else: byPreset,
+  } as const;
+}
+
+export const layoutSchema = chooseByTilesOrPreset();
+
+type Validated<S extends JSONSchema> = FromSchema<S>;
+/** As the user may write it: defaulted fields optional. */
+type AsWritten<S extends JSONSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: true }>;
+
+export type TileConfig = Validated<typeof tileSchema>;
+export type TilesLayoutConfig = Validated<typeof tilesLayoutSchema>;
+export type GridLayoutConfig = Validated<typeof gridLayoutSchema>;
+export type Classic4LayoutConfig = Validated<typeof classic4LayoutSchema>;
+export type FocusLayoutConfig = Validated<typeof focusLayoutSchema>;
+export type OnePlusNLayoutConfig = Validated<typeof onePlusNLayoutSchema>;
+export type PresetLayoutConfig =
+  GridLayoutConfig | Classic4LayoutConfig | FocusLayoutConfig | OnePlusNLayoutConfig;
+export type PresetName = PresetLayoutConfig['preset'];
+
+/**
+ * A validated layout. Spelled as a union of the branch types because json-schema-to-ts cannot
+ * turn the if/then/else chain above into one; each member still comes from its schema.
+ */
+export type LayoutConfig = TilesLayoutConfig | PresetLayoutConfig;
+
+/** A layout as a user or a Node-RED message may write it, before defaults. */
+export type LayoutConfigInput =
+  | AsWritten<typeof tilesLayoutSchema>
+  | AsWritten<typeof gridLayoutSchema>
+  | AsWritten<typeof classic4LayoutSchema>
+  | AsWritten<typeof focusLayoutSchema>
+  | AsWritten<typeof onePlusNLayoutSchema>;

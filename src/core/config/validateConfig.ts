@@ -1,0 +1,78 @@
+import { ConfigError, type ConfigIssue } from '../errors';
+import type { Canvas } from '../layout/canvas';
+import { resolveLayout } from '../layout/resolveLayout';
+import type { Tile } from '../layout/tile';
+import { ajv } from './ajv';
+import { issuesFromAjv } from './issuesFromAjv';
+import { layoutSchema, type LayoutConfig } from './layoutSchema';
+import { mosaicConfigSchema, type MosaicConfig } from './mosaicConfigSchema';
+import { cameraPasswords, redactIssues } from './redactIssues';
+
+const matchesConfigSchema = ajv.compile<MosaicConfig>(mosaicConfigSchema);
+const matchesLayoutSchema = ajv.compile<LayoutConfig>(layoutSchema);
+
+/**
+ * Checks a whole config as a user wrote it and returns a copy with every default applied; the
+ * caller's object is left untouched. Throws ConfigError listing every problem, each located as
+ * the user wrote it (`cameras[1].url`), with camera passwords masked.
+ */
+export function validateConfig(document: unknown): MosaicConfig {
+  const secrets = cameraPasswords(document);
+  const config = plainCopy(document, '');
+  if (!matchesConfigSchema(config)) {
+    const issues = issuesFromAjv(matchesConfigSchema.errors ?? [], config, '');
+    throw new ConfigError(redactIssues(issues, secrets));
+  }
+  const cameraNames = config.cameras.map((camera) => camera.name);
+  const issues = [...duplicateNames(cameraNames), ...layoutIssues(config, cameraNames)];
+  if (issues.length > 0) throw new ConfigError(redactIssues(issues, secrets));
+  return config;
+}
+
+/**
+ * Checks a layout sent at run time (HTTP PUT /api/layout, a Node-RED message) against the same
+ * schema and resolves it to tiles for a canvas of `output` size showing `cameraNames`. Fields in
+ * its ConfigError are under `layout` (`layout.tiles[0].x`), as in a config file.
+ */
+export function validateLayout(layout: unknown, output: Canvas, cameraNames: readonly string[]): Tile[] {
+  const copy = plainCopy(layout, 'layout');
+  if (!matchesLayoutSchema(copy)) {
+    const issues = issuesFromAjv(matchesLayoutSchema.errors ?? [], copy, 'layout');
+    throw new ConfigError(redactIssues(issues, []));
+  }
+  try {
+    return resolveLayout(copy, output, cameraNames);
+  } catch (error) {
+    throw error instanceof ConfigError ? new ConfigError(redactIssues(error.issues, [])) : error;
+  }
+}
+
+/** A deep copy for Ajv to fill with defaults; a document that is not plain data is an issue. */
+function plainCopy(document: unknown, field: string): unknown {
+  try {
+    return structuredClone(document);
+  } catch {
+    throw new ConfigError([{ field, reason: 'must be plain JSON data' }]);
+  }
+}
+
+function duplicateNames(cameraNames: readonly string[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return cameraNames.flatMap((name, i) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return [];
+    }
+    return [{ field: `cameras[${i}].name`, reason: `duplicate camera name ${JSON.stringify(name)}` }];
+  });
+}
+
+function layoutIssues(config: MosaicConfig, cameraNames: readonly string[]): readonly ConfigIssue[] {
+  try {
+    resolveLayout(config.layout, config.output, cameraNames);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+}
