@@ -1,0 +1,124 @@
+/**
+ * The whole contract of the native addon (native/src/stitcher_wrap.cc, js_convert.cc): every
+ * value crossing the boundary is declared here and nowhere else.
+ */
+import type { FitMode } from '../layout/tile';
+
+export interface NativeCameraOptions {
+  name: string;
+  /** rtsp://, rtsps:// or demo: (a lavfi source, e.g. `demo:testsrc2?size=640x360&rate=25`). */
+  url: string;
+  transport: 'tcp' | 'udp';
+  /** Connect + DESCRIBE/SETUP/PLAY deadline. Default 5000. */
+  openTimeoutMs?: number;
+  /** No packet for this long = connection lost, reconnect. Default 5000. */
+  readTimeoutMs?: number;
+  /** First reconnect delay, doubled per failure. Default 500. */
+  reconnectInitialMs?: number;
+  /** Reconnect delay cap. Default 10000. */
+  reconnectMaxMs?: number;
+  /** live → stale after this long without a frame. Default 2000. */
+  staleAfterMs?: number;
+}
+
+export interface NativeTile {
+  camera: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  fit?: FitMode;
+}
+
+export interface NativeOutputOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /** bit/s */
+  bitrate: number;
+  /** Frames between IDRs. */
+  gop: number;
+  /** An x264 preset name. */
+  preset: string;
+  /** x264 profile: baseline (constrained), main or high. */
+  profile: string;
+}
+
+export interface NativeStitcherOptions {
+  cameras: NativeCameraOptions[];
+  output: NativeOutputOptions;
+  tiles: NativeTile[];
+  staleTimeoutMs: number;
+}
+
+export interface NativeSnapshotOptions {
+  width?: number;
+  height?: number;
+  /** 1..100, default 80. */
+  quality?: number;
+}
+
+export type NativeSourceState = 'connecting' | 'live' | 'stale' | 'offline';
+export type NativeTileContent = 'live' | 'cached' | 'black';
+
+export interface NativeSourceStats {
+  name: string;
+  state: NativeSourceState;
+  frames: number;
+  errors: number;
+  reconnects: number;
+  bytes: number;
+  fps: number;
+  width: number;
+  height: number;
+  codec: string;
+  /** Passwords already masked natively. */
+  lastError: string;
+}
+
+export interface NativeTileStats {
+  camera: string;
+  content: NativeTileContent;
+  painted: number;
+}
+
+export interface NativeOutputStats {
+  frames: number;
+  skippedTicks: number;
+  keyframes: number;
+  bytes: number;
+  encodeErrors: number;
+  droppedAccessUnits: number;
+  fps: number;
+  composeUs: number;
+  encodeUs: number;
+  encoder: string;
+}
+
+export interface NativeStats {
+  output: NativeOutputStats;
+  sources: NativeSourceStats[];
+  tiles: NativeTileStats[];
+}
+
+/** Called on the JS thread with one encoded access unit (Annex-B; pts in 90 kHz ticks). */
+export type NativeAccessUnitCallback = (data: Buffer, pts: number, keyframe: boolean) => void;
+/** Called on the JS thread when a camera's state changes; `error` is '' or masked text. */
+export type NativeSourceStateCallback = (camera: string, state: NativeSourceState, error: string) => void;
+
+/** One run of the native pipeline: construct, start once, stop once. */
+export interface NativeStitcher {
+  start(onAccessUnit: NativeAccessUnitCallback, onSourceState: NativeSourceStateCallback): void;
+  /** Resolves once every media thread has ended. */
+  stop(): Promise<void>;
+  setLayout(tiles: NativeTile[]): void;
+  requestKeyframe(): void;
+  snapshot(options?: NativeSnapshotOptions): Promise<Buffer>;
+  stats(): NativeStats;
+}
+
+export interface NativeAddon {
+  Stitcher: new (options: NativeStitcherOptions) => NativeStitcher;
+  /** The FFmpeg version the addon runs on. */
+  ffmpegVersion: string;
+}
