@@ -26,10 +26,12 @@ Encoder::Encoder(const EncoderOptions& options)
   // A capped rate with half a second of buffer: steady for WebRTC, like the reference command.
   c->rc_max_rate = options.bitrate;
   c->rc_buffer_size = static_cast<int>(options.bitrate / 2);
+  // libswscale copies camera YUV into the canvas without changing its matrix, and most camera
+  // substreams and FFmpeg's test sources are BT.601: say so, so decoders do not assume BT.709.
   c->color_range = AVCOL_RANGE_MPEG;
-  c->colorspace = AVCOL_SPC_BT709;
-  c->color_primaries = AVCOL_PRI_BT709;
-  c->color_trc = AVCOL_TRC_BT709;
+  c->colorspace = AVCOL_SPC_SMPTE170M;
+  c->color_primaries = AVCOL_PRI_SMPTE170M;
+  c->color_trc = AVCOL_TRC_SMPTE170M;
   // No AV_CODEC_FLAG_GLOBAL_HEADER: parameter sets stay in-band, where WebRTC needs them.
 
   Dictionary settings;

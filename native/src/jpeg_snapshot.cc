@@ -48,7 +48,7 @@ bool EncodeJpeg(const AVFrame* picture, const SnapshotOptions& options, std::vec
     *error = "cannot scale snapshot";
     return false;
   }
-  const int* coefficients = sws_getCoefficients(SWS_CS_ITU709);
+  const int* coefficients = sws_getCoefficients(SWS_CS_ITU601);
   sws_setColorspaceDetails(scaler.get(), coefficients, 0, coefficients, 1, 0, 1 << 16, 1 << 16);
   sws_scale(scaler.get(), picture->data, picture->linesize, 0, picture->height, scaled->data,
             scaled->linesize);

@@ -150,7 +150,16 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   // parameter sets, and probing would delay the first picture by up to seconds.
   result = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (result < 0) {
-    Fail("no video stream");
+    // Name what the camera offers, so "unsupported codec" is told apart from "no video at all".
+    std::string offered;
+    for (unsigned i = 0; i < raw->nb_streams; i++) {
+      const AVCodecParameters* params = raw->streams[i]->codecpar;
+      const char* type = av_get_media_type_string(params->codec_type);
+      offered += std::string(offered.empty() ? "" : ", ") + (type ? type : "unknown") + "/" +
+                 avcodec_get_name(params->codec_id);
+    }
+    Fail("unsupported codec: no video stream this FFmpeg decodes (camera offers " +
+         (offered.empty() ? std::string("nothing") : offered) + ")");
     return false;
   }
   *stream_index = result;
@@ -161,7 +170,10 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   const AVCodecParameters* params = raw->streams[*stream_index]->codecpar;
   const AVCodec* codec = avcodec_find_decoder(params->codec_id);
   if (!codec) {
-    Fail(std::string("unsupported codec ") + avcodec_get_name(params->codec_id));
+    Fail(params->codec_id == AV_CODEC_ID_NONE
+             ? std::string("unsupported codec: FFmpeg does not know the camera's video codec")
+             : std::string("unsupported codec ") + avcodec_get_name(params->codec_id) +
+                   ": no decoder in this FFmpeg");
     return false;
   }
   decoder->reset(avcodec_alloc_context3(codec));

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up camera-mosaic on Debian 12 (as root): the system packages it builds and tests with,
+# the npm dependencies, and the build (native addon + TypeScript). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # build: C++ toolchain, cmake for cmake-js, FFmpeg's development files
+  g++ make cmake pkg-config
+  libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
+  # tests and benchmarks: the ffmpeg CLI (reference decoder and the xstack reference),
+  # GStreamer's RTSP server for real test cameras
+  ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  # benchmarks: GNU time reads a finished process's CPU and peak RSS from the kernel
+  time
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund
+npm run build

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Stitcher } from '../../../src/core/stitcher/stitcher';
+import { startCameras, type RtspCamera } from '../../fixtures/rtspCamera';
+import { assertTileColour, decodeJpeg } from '../../fixtures/pixels';
+import { waitFor } from '../../helpers/wait';
+
+// Every kind of camera a user has: H.264, H.265 and MJPEG; TCP and UDP; with a password; and
+// one whose codec no decoder knows.
+const password = 'pw-9f3a1c';
+let cameras: RtspCamera[] = [];
+let stitcher: Stitcher;
+
+const kinds = [
+  { name: 'h264', colour: 'ff0000', codec: 'h264' },
+  { name: 'h265', colour: '00ff00', codec: 'h265' },
+  { name: 'mjpeg', colour: '0000ff', codec: 'mjpeg' },
+  { name: 'udp', colour: 'ffff00', codec: 'h264', transport: 'udp' },
+  { name: 'auth', colour: 'ff00ff', codec: 'h264', user: 'viewer', password },
+  { name: 'wrongpw', colour: '00ffff', codec: 'h264', user: 'viewer', password },
+] as const;
+
+before(async () => {
+  cameras = await startCameras([
+    ...kinds.map((k) => ({ colour: k.colour, codec: k.codec, width: 320, height: 180, ...('user' in k ? { user: k.user, password: k.password } : {}) })),
+    { codec: 'unknown' as const, width: 160, height: 90 },
+  ]);
+  const urls = cameras.map((c) => c.url);
+  stitcher = new Stitcher({
+    cameras: [
+      ...kinds.map((k, i) => ({
+        name: k.name,
+        url: k.name === 'wrongpw' ? urls[i].replace(password, 'not-the-password') : urls[i],
+        transport: 'transport' in k ? k.transport : 'tcp',
+      })),
+      { name: 'unknown', url: urls[kinds.length] },
+    ],
+    output: { width: 960, height: 360, fps: 25, bitrate: 1500000, gop: 25 },
+    layout: { preset: 'grid', cameras: [...kinds.map((k) => k.name), 'unknown'], rows: 2, columns: 4 },
+  });
+  await stitcher.start();
+});
+
+after(async () => {
+  await stitcher?.stop();
+  await Promise.all(cameras.map((camera) => camera.stop()));
+});
+
+const camera = (name: string) => stitcher.stats().cameras.find((c) => c.name === name)!;
+
+test('H.264, H.265, MJPEG, UDP and authenticated cameras land in their tiles', async () => {
+  const playing = ['h264', 'h265', 'mjpeg', 'udp', 'auth'];
+  await waitFor('cameras live', () => playing.every((name) => camera(name).state === 'live'), 15000);
+  await waitFor('tiles painted', () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 5, 3000, 50);
+  const picture = await decodeJpeg(await stitcher.snapshot());
+  for (const tile of stitcher.tiles) {
+    const kind = kinds.find((k) => k.name === tile.camera);
+    if (kind && playing.includes(kind.name)) assertTileColour(picture, tile, kind.colour, 40, kind.name);
+  }
+  assert.equal(camera('h265').codec, 'hevc');
+  assert.equal(camera('mjpeg').codec, 'mjpeg');
+});
+
+test('a wrong password is reported without the password and the tile stays black', async () => {
+  const reason = await waitFor('the wrong password to be refused', () => camera('wrongpw').lastError || undefined, 10000);
+  assert.match(reason, /401|unauthori[sz]ed|authori[sz]ation|permission/i);
+  const everything = JSON.stringify(stitcher.stats());
+  assert.doesNotMatch(everything, /not-the-password/);
+  assert.doesNotMatch(everything, new RegExp(password));
+  assert.equal(stitcher.stats().tiles.find((t) => t.camera === 'wrongpw')?.content, 'black');
+});
+
+test('an unknown codec is named as such, and the tile stays black', async () => {
+  const reason = await waitFor('the unknown codec to be refused', () => camera('unknown').lastError || undefined, 10000);
+  assert.match(reason, /unsupported codec/);
+  assert.equal(stitcher.stats().tiles.find((t) => t.camera === 'unknown')?.content, 'black');
+  assert.equal(stitcher.running, true);
+});
