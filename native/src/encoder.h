@@ -17,6 +17,7 @@ struct AccessUnit {
   std::vector<uint8_t> data;  // Annex-B, SPS/PPS included on keyframes
   int64_t pts = 0;            // 90 kHz ticks (the RTP video clock)
   bool keyframe = false;
+  int rendition = 0;  // 0 = the main rendition (the canvas as configured)
 };
 
 class Encoder {

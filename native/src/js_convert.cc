@@ -91,14 +91,7 @@ StitcherOptions StitcherOptionsFromJs(const Napi::Object& object) {
     options.cameras.push_back(std::move(parsed));
   }
 
-  Napi::Object output = Field(object, "output", "options").As<Napi::Object>();
-  options.output.width = static_cast<int>(IntField(output, "width", "output", 16, 8192));
-  options.output.height = static_cast<int>(IntField(output, "height", "output", 16, 8192));
-  options.output.fps = static_cast<int>(IntField(output, "fps", "output", 1, 120));
-  options.output.bitrate = IntField(output, "bitrate", "output", 10000, 200000000);
-  options.output.gop = static_cast<int>(IntField(output, "gop", "output", 1, 10000));
-  options.output.preset = StringField(output, "preset", "output");
-  options.output.profile = StringField(output, "profile", "output");
+  options.output = EncoderOptionsFromJs(Field(object, "output", "options"), "output");
 
   options.tiles = TilesFromJs(Field(object, "tiles", "options"));
   options.stale_timeout_ms =
@@ -123,6 +116,23 @@ std::vector<TileOptions> TilesFromJs(const Napi::Value& value) {
     tiles.push_back(std::move(parsed));
   }
   return tiles;
+}
+
+EncoderOptions EncoderOptionsFromJs(const Napi::Value& value, const char* where) {
+  if (!value.IsObject()) {
+    throw Napi::TypeError::New(value.Env(), std::string(where) + " must be an object");
+  }
+  Napi::Object object = value.As<Napi::Object>();
+  EncoderOptions options;
+  // Even sizes: 4:2:0 chroma.
+  options.width = static_cast<int>(IntField(object, "width", where, 16, 8192)) & ~1;
+  options.height = static_cast<int>(IntField(object, "height", where, 16, 8192)) & ~1;
+  options.fps = static_cast<int>(IntField(object, "fps", where, 1, 120));
+  options.bitrate = IntField(object, "bitrate", where, 10000, 200000000);
+  options.gop = static_cast<int>(IntField(object, "gop", where, 1, 10000));
+  options.preset = StringField(object, "preset", where);
+  options.profile = StringField(object, "profile", where);
+  return options;
 }
 
 SnapshotOptions SnapshotOptionsFromJs(const Napi::Value& value) {

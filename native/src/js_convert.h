@@ -14,6 +14,7 @@ namespace mosaic {
 StitcherOptions StitcherOptionsFromJs(const Napi::Object& object);
 std::vector<TileOptions> TilesFromJs(const Napi::Value& value);
 SnapshotOptions SnapshotOptionsFromJs(const Napi::Value& value);
+EncoderOptions EncoderOptionsFromJs(const Napi::Value& value, const char* where);
 Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropped_units);
 
 }  // namespace mosaic

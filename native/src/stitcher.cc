@@ -43,6 +43,22 @@ void Stitcher::Stop() {
   for (auto& entry : sources_) entry.second->Join();
 }
 
+void Stitcher::AddRendition(std::shared_ptr<Rendition> rendition) {
+  std::lock_guard<std::mutex> lock(renditions_mutex_);
+  renditions_[rendition->id()] = std::move(rendition);
+}
+
+void Stitcher::RemoveRendition(int id) {
+  std::lock_guard<std::mutex> lock(renditions_mutex_);
+  renditions_.erase(id);
+}
+
+void Stitcher::RequestRenditionKeyframe(int id) {
+  std::lock_guard<std::mutex> lock(renditions_mutex_);
+  auto found = renditions_.find(id);
+  if (found != renditions_.end()) found->second->RequestKeyframe();
+}
+
 void Stitcher::SetLayout(std::vector<TileOptions> tiles) {
   std::lock_guard<std::mutex> lock(layout_mutex_);
   pending_tiles_ = std::move(tiles);
@@ -96,16 +112,30 @@ void Stitcher::Tick(int64_t frame_index) {
   std::vector<AccessUnit> units;
   std::string error;
   const bool encoded = encoder_.Encode(compositor_.canvas(), frame_index, &units, &error);
+  std::vector<std::shared_ptr<Rendition>> renditions;
+  {
+    std::lock_guard<std::mutex> lock(renditions_mutex_);
+    for (auto& entry : renditions_) renditions.push_back(entry.second);
+  }
+  bool renditions_ok = true;
+  for (auto& rendition : renditions) {
+    const size_t first = units.size();
+    std::string rendition_error;
+    renditions_ok &= rendition->OnCanvasTick(compositor_.canvas(), frame_index, &units, &rendition_error);
+    for (size_t i = first; i < units.size(); i++) units[i].rendition = rendition->id();
+  }
   const int64_t done = NowUs();
   {
     std::lock_guard<std::mutex> lock(canvas_mutex_);
     output_.compose_us = composed - tick_start;
     output_.encode_us = done - composed;
-    if (!encoded) output_.encode_errors++;
+    if (!encoded || !renditions_ok) output_.encode_errors++;
     recent_ticks_us_[output_.frames % 64] = done;
     output_.frames++;
     output_.keyframes = encoder_.keyframes();
-    for (const AccessUnit& unit : units) output_.bytes += unit.data.size();
+    for (const AccessUnit& unit : units) {
+      if (unit.rendition == 0) output_.bytes += unit.data.size();
+    }
   }
   if (callbacks_.on_access_unit) {
     for (AccessUnit& unit : units) callbacks_.on_access_unit(std::move(unit));

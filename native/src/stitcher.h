@@ -16,6 +16,7 @@
 #include "compositor.h"
 #include "encoder.h"
 #include "options.h"
+#include "rendition.h"
 #include "source.h"
 
 namespace mosaic {
@@ -61,6 +62,13 @@ class Stitcher {
   void SetLayout(std::vector<TileOptions> tiles);
   void RequestKeyframe() { encoder_.RequestKeyframe(); }
 
+  // Any thread. Renditions are built by the caller (opening an encoder can fail, and the caller
+  // wants that error at once) and encoded from the next tick on; removing one frees it once the
+  // tick using it ends. Ids are the caller's; 0 is the main rendition.
+  void AddRendition(std::shared_ptr<Rendition> rendition);
+  void RemoveRendition(int id);
+  void RequestRenditionKeyframe(int id);
+
   // Any thread: a private copy of the current canvas for snapshots.
   FramePtr CopyCanvas();
   StitcherStats Stats();
@@ -83,6 +91,9 @@ class Stitcher {
 
   std::mutex layout_mutex_;
   std::optional<std::vector<TileOptions>> pending_tiles_;
+
+  std::mutex renditions_mutex_;
+  std::map<int, std::shared_ptr<Rendition>> renditions_;
 
   std::mutex canvas_mutex_;  // guards compositor_ (and so the canvas) and output_
   Compositor compositor_;

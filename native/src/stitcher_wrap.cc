@@ -1,5 +1,6 @@
 #include "stitcher_wrap.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@ namespace {
 
 // At 25 fps this is over a second of video; past it JS is not keeping up and units are dropped
 // (counted, and a keyframe requested so viewers recover) rather than queued without bound.
-constexpr size_t kAccessUnitQueue = 32;
+constexpr size_t kAccessUnitQueue = 64;
 constexpr size_t kSourceStateQueue = 256;
 
 struct SourceStateEvent {
@@ -81,7 +82,7 @@ void DeliverAccessUnit(Napi::Env env, Napi::Function callback, AccessUnit* unit)
         env, bytes->data(), bytes->size(),
         [](Napi::Env, uint8_t*, std::vector<uint8_t>* owned) { delete owned; }, bytes);
     callback.Call({data, Napi::Number::New(env, static_cast<double>(unit->pts)),
-                   Napi::Boolean::New(env, unit->keyframe)});
+                   Napi::Boolean::New(env, unit->keyframe), Napi::Number::New(env, unit->rendition)});
   }
   delete unit;
 }
@@ -103,6 +104,8 @@ Napi::Function StitcherWrap::Define(Napi::Env env) {
                       InstanceMethod("stop", &StitcherWrap::Stop),
                       InstanceMethod("setLayout", &StitcherWrap::SetLayout),
                       InstanceMethod("requestKeyframe", &StitcherWrap::RequestKeyframe),
+                      InstanceMethod("addRendition", &StitcherWrap::AddRendition),
+                      InstanceMethod("removeRendition", &StitcherWrap::RemoveRendition),
                       InstanceMethod("snapshot", &StitcherWrap::Snapshot),
                       InstanceMethod("stats", &StitcherWrap::Stats)});
 }
@@ -145,11 +148,19 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
   // The Stitcher is only known once constructed; the callback reaches it through this slot.
   auto self = std::make_shared<std::weak_ptr<Stitcher>>();
   callbacks.on_access_unit = [units, dropped, self](AccessUnit&& unit) mutable {
+    const int rendition = unit.rendition;
     auto* heap = new AccessUnit(std::move(unit));
     if (units.NonBlockingCall(heap, DeliverAccessUnit) != napi_ok) {
       delete heap;
       dropped->fetch_add(1);
-      if (auto stitcher = self->lock()) stitcher->RequestKeyframe();
+      // The stream after a lost unit does not decode until the next IDR: ask for one now.
+      if (auto stitcher = self->lock()) {
+        if (rendition == 0) {
+          stitcher->RequestKeyframe();
+        } else {
+          stitcher->RequestRenditionKeyframe(rendition);
+        }
+      }
     }
   };
   callbacks.on_source_state = [states](const std::string& camera, SourceState state,
@@ -188,7 +199,31 @@ Napi::Value StitcherWrap::SetLayout(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StitcherWrap::RequestKeyframe(const Napi::CallbackInfo& info) {
-  if (stitcher_) stitcher_->RequestKeyframe();
+  const int rendition = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  if (stitcher_ && rendition == 0) stitcher_->RequestKeyframe();
+  if (stitcher_ && rendition != 0) stitcher_->RequestRenditionKeyframe(rendition);
+  return info.Env().Undefined();
+}
+
+Napi::Value StitcherWrap::AddRendition(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!stitcher_) throw Napi::Error::New(env, "not started");
+  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() <= 0) {
+    throw Napi::TypeError::New(env, "rendition id must be a positive number");
+  }
+  const int id = info[0].As<Napi::Number>().Int32Value();
+  EncoderOptions options = EncoderOptionsFromJs(info[1], "rendition");
+  options.fps = std::min(options.fps, options_.output.fps);
+  try {
+    stitcher_->AddRendition(std::make_shared<Rendition>(id, options, options_.output.fps));
+  } catch (const std::exception& error) {
+    throw Napi::Error::New(env, error.what());
+  }
+  return env.Undefined();
+}
+
+Napi::Value StitcherWrap::RemoveRendition(const Napi::CallbackInfo& info) {
+  if (stitcher_ && info[0].IsNumber()) stitcher_->RemoveRendition(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
 }
 

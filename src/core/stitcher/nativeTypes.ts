@@ -101,8 +101,14 @@ export interface NativeStats {
   tiles: NativeTileStats[];
 }
 
-/** Called on the JS thread with one encoded access unit (Annex-B; pts in 90 kHz ticks). */
-export type NativeAccessUnitCallback = (data: Buffer, pts: number, keyframe: boolean) => void;
+/**
+ * Called on the JS thread with one encoded access unit (Annex-B; pts in 90 kHz ticks) of a
+ * rendition (0 = the main one).
+ */
+export type NativeAccessUnitCallback = (data: Buffer, pts: number, keyframe: boolean, rendition: number) => void;
+
+/** An extra encoding of the canvas; fps is capped at the canvas rate natively. */
+export interface NativeRenditionOptions extends NativeOutputOptions {}
 /** Called on the JS thread when a camera's state changes; `error` is '' or masked text. */
 export type NativeSourceStateCallback = (camera: string, state: NativeSourceState, error: string) => void;
 
@@ -112,7 +118,11 @@ export interface NativeStitcher {
   /** Resolves once every media thread has ended. */
   stop(): Promise<void>;
   setLayout(tiles: NativeTile[]): void;
-  requestKeyframe(): void;
+  /** Rendition 0 (default) is the main encoding. */
+  requestKeyframe(rendition?: number): void;
+  /** Throws when the encoder cannot be opened. `id` > 0, chosen by the caller. */
+  addRendition(id: number, options: NativeRenditionOptions): void;
+  removeRendition(id: number): void;
   snapshot(options?: NativeSnapshotOptions): Promise<Buffer>;
   stats(): NativeStats;
 }

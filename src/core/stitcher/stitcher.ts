@@ -8,6 +8,9 @@ import { createLogger, type Logger } from '../logger';
 import { redactUrl, urlPasswords } from '../redact';
 import { loadNativeAddon } from './nativeBinding';
 import type { NativeSourceState, NativeStitcher, NativeStitcherOptions } from './nativeTypes';
+import { validateRendition } from '../config/validateRendition';
+import { renditionSettings, type Rendition } from './rendition';
+import { RenditionRegistry } from './renditionRegistry';
 import { buildStats, type StitcherStats } from './stitcherStats';
 
 /** One encoded H.264 access unit of the mosaic. */
@@ -63,6 +66,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   private readonly logger: Logger;
   private currentTiles: readonly Tile[];
   private native: NativeStitcher | undefined;
+  private renditions: RenditionRegistry | undefined;
   private stopping: Promise<void> | undefined;
   private startedAt = 0;
   private readonly cameraStates = new Map<string, TileStateEvent>();
@@ -93,11 +97,16 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     for (const camera of this.config.cameras) {
       this.cameraStates.set(camera.name, { camera: camera.name, state: 'connecting', since: now });
     }
+    const renditions = new RenditionRegistry(native, this.config.output.preset);
     native.start(
-      (data, pts, keyframe) => this.safeEmit('accessunit', { data, pts, keyframe }),
+      (data, pts, keyframe, rendition) => {
+        if (rendition === 0) this.safeEmit('accessunit', { data, pts, keyframe });
+        else renditions.deliver(rendition, { data, pts, keyframe });
+      },
       (camera, state, error) => this.onSourceState(camera, state, error),
     );
     this.native = native;
+    this.renditions = renditions;
     this.startedAt = now;
     const { width, height, fps } = this.config.output;
     this.logger.info(`started: ${this.config.cameras.length} cameras → ${width}x${height}@${fps}`);
@@ -109,8 +118,10 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     if (this.stopping) return this.stopping;
     const native = this.native;
     if (!native) return;
+    this.renditions?.closeAll();
     this.stopping = native.stop().finally(() => {
       this.native = undefined;
+      this.renditions = undefined;
       this.stopping = undefined;
       this.cameraStates.clear();
       this.logger.info('stopped');
@@ -136,6 +147,17 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     this.native?.requestKeyframe();
   }
 
+  /**
+   * Another encoding of the mosaic at its own size, rate and bitrate (e.g. for HomeKit), made on
+   * demand and shared by everyone asking for the same settings; `close()` it when done. Throws
+   * ConfigError for bad settings, InvalidStateError when not running.
+   */
+  openRendition(request: unknown): Rendition {
+    const settings = renditionSettings(validateRendition(request), this.config.output.fps);
+    if (!this.renditions) throw new InvalidStateError('stitcher not running: no rendition to open');
+    return this.renditions.open(settings);
+  }
+
   /** A JPEG of the current canvas. Throws InvalidStateError when not running. */
   async snapshot(options: SnapshotOptions = {}): Promise<Buffer> {
     if (!this.native) throw new InvalidStateError('stitcher not running: no picture to snapshot');
@@ -149,6 +171,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
       tiles: this.currentTiles,
       native: this.native?.stats(),
       startedAt: this.startedAt,
+      renditions: this.renditions?.encodings ?? 0,
       cameraStates: this.cameraStates,
     });
   }

@@ -44,6 +44,8 @@ export interface StitcherStats {
     skippedTicks: number;
     droppedAccessUnits: number;
     encoder: string;
+    /** Extra encodings (renditions) running besides the main one. */
+    renditions: number;
     composeUs: number;
     encodeUs: number;
   };
@@ -56,11 +58,12 @@ interface StatsInputs {
   tiles: readonly Tile[];
   native: NativeStats | undefined;
   startedAt: number;
+  renditions: number;
   cameraStates: ReadonlyMap<string, TileStateEvent>;
 }
 
 /** Joins the config, the JS-side states and the native counters into one JSON-safe object. */
-export function buildStats({ config, tiles, native, startedAt, cameraStates }: StatsInputs): StitcherStats {
+export function buildStats({ config, tiles, native, startedAt, renditions, cameraStates }: StatsInputs): StitcherStats {
   const out = native?.output;
   const cameras: CameraStats[] = config.cameras.map((camera) => {
     const source = native?.sources.find((s) => s.name === camera.name);
@@ -94,6 +97,7 @@ export function buildStats({ config, tiles, native, startedAt, cameraStates }: S
       skippedTicks: out?.skippedTicks ?? 0,
       droppedAccessUnits: out?.droppedAccessUnits ?? 0,
       encoder: out?.encoder ?? '',
+      renditions,
       composeUs: out?.composeUs ?? 0,
       encodeUs: out?.encodeUs ?? 0,
     },
