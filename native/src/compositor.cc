@@ -24,6 +24,18 @@ AVPixelFormat WithoutJpegAlias(AVPixelFormat format, bool* full_range) {
   }
 }
 
+// libswscale's name for a frame's YUV matrix; unspecified is taken as BT.601, as FFmpeg does.
+int SwsMatrixFor(AVColorSpace colorspace) {
+  switch (colorspace) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    default: return SWS_CS_ITU601;
+  }
+}
+
 }  // namespace
 
 const char* TileContentName(TileContent content) {
@@ -129,14 +141,21 @@ void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
   const AVPixelFormat source_format =
       WithoutJpegAlias(static_cast<AVPixelFormat>(frame->format), &full_range);
   full_range = full_range || frame->color_range == AVCOL_RANGE_JPEG;
+  SwsContext* previous = slot->scaler.get();
   SwsContext* scaler = sws_getCachedContext(
       slot->scaler.release(), frame->width, frame->height, source_format, target.width,
       target.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
   slot->scaler.reset(scaler);
   if (!scaler) return;
-  if (full_range) {
-    const int* coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
-    sws_setColorspaceDetails(scaler, coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16);
+  // The canvas is limited-range BT.601 (what the encoder signals); HD cameras often send BT.709
+  // and MJPEG full range, which libswscale converts when told. Told once per scaler and source
+  // colour description, not per frame.
+  const int source_matrix = SwsMatrixFor(frame->colorspace);
+  const int colour_key = source_matrix * 2 + (full_range ? 1 : 0);
+  if (scaler != previous || colour_key != slot->colour_key) {
+    sws_setColorspaceDetails(scaler, sws_getCoefficients(source_matrix), full_range ? 1 : 0,
+                             sws_getCoefficients(SWS_CS_ITU601), 0, 0, 1 << 16, 1 << 16);
+    slot->colour_key = colour_key;
   }
 
   AVFrame* canvas = canvas_.get();

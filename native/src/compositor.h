@@ -53,6 +53,7 @@ class Compositor {
     TileContent content = TileContent::kBlack;
     uint64_t painted = 0;
     SwsContextPtr scaler;
+    int colour_key = -1;   // the source matrix and range the scaler was told about
   };
 
   void PaintFrame(TileSlot* slot, AVFrame* frame);

@@ -18,11 +18,22 @@ const kinds = [
   { name: 'udp', colour: 'ffff00', codec: 'h264', transport: 'udp' },
   { name: 'auth', colour: 'ff00ff', codec: 'h264', user: 'viewer', password },
   { name: 'wrongpw', colour: '00ffff', codec: 'h264', user: 'viewer', password },
+  // An HD camera's BT.709 colours must come out right on the BT.601 canvas.
+  // A mid-range colour: saturated ones clip and hide a wrong matrix (this one is 18 off in green
+  // when the BT.709 matrix is read as BT.601).
+  { name: 'bt709', colour: '20a060', codec: 'h264', matrix: 'bt709' },
 ] as const;
 
 before(async () => {
   cameras = await startCameras([
-    ...kinds.map((k) => ({ colour: k.colour, codec: k.codec, width: 320, height: 180, ...('user' in k ? { user: k.user, password: k.password } : {}) })),
+    ...kinds.map((k) => ({
+      colour: k.colour,
+      codec: k.codec,
+      width: 320,
+      height: 180,
+      ...('user' in k ? { user: k.user, password: k.password } : {}),
+      ...('matrix' in k ? { matrix: k.matrix } : {}),
+    })),
     { codec: 'unknown' as const, width: 160, height: 90 },
   ]);
   const urls = cameras.map((c) => c.url);
@@ -48,14 +59,15 @@ after(async () => {
 
 const camera = (name: string) => stitcher.stats().cameras.find((c) => c.name === name)!;
 
-test('H.264, H.265, MJPEG, UDP and authenticated cameras land in their tiles', async () => {
-  const playing = ['h264', 'h265', 'mjpeg', 'udp', 'auth'];
+test('H.264, H.265, MJPEG, UDP, BT.709 and authenticated cameras land in their tiles', async () => {
+  const playing = ['h264', 'h265', 'mjpeg', 'udp', 'auth', 'bt709'];
   await waitFor('cameras live', () => playing.every((name) => camera(name).state === 'live'), 15000);
-  await waitFor('tiles painted', () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 5, 3000, 50);
+  await waitFor('tiles painted', () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 6, 3000, 50);
   const picture = await decodeJpeg(await stitcher.snapshot());
   for (const tile of stitcher.tiles) {
     const kind = kinds.find((k) => k.name === tile.camera);
-    if (kind && playing.includes(kind.name)) assertTileColour(picture, tile, kind.colour, 40, kind.name);
+    const tolerance = kind?.name === 'bt709' ? 10 : 40;
+    if (kind && playing.includes(kind.name)) assertTileColour(picture, tile, kind.colour, tolerance, kind.name);
   }
   assert.equal(camera('h265').codec, 'hevc');
   assert.equal(camera('mjpeg').codec, 'mjpeg');
