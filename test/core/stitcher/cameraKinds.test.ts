@@ -22,6 +22,7 @@ const kinds = [
   // A mid-range colour: saturated ones clip and hide a wrong matrix (this one is 18 off in green
   // when the BT.709 matrix is read as BT.601).
   { name: 'bt709', colour: '20a060', codec: 'h264', matrix: 'bt709' },
+  { name: 'rtsps', colour: 'ffffff', codec: 'h264', tls: true },
 ] as const;
 
 before(async () => {
@@ -33,6 +34,7 @@ before(async () => {
       height: 180,
       ...('user' in k ? { user: k.user, password: k.password } : {}),
       ...('matrix' in k ? { matrix: k.matrix } : {}),
+      ...('tls' in k ? { tls: k.tls } : {}),
     })),
     { codec: 'unknown' as const, width: 160, height: 90 },
   ]);
@@ -46,8 +48,8 @@ before(async () => {
       })),
       { name: 'unknown', url: urls[kinds.length] },
     ],
-    output: { width: 960, height: 360, fps: 25, bitrate: 1500000, gop: 25 },
-    layout: { preset: 'grid', cameras: [...kinds.map((k) => k.name), 'unknown'], rows: 2, columns: 4 },
+    output: { width: 960, height: 540, fps: 25, bitrate: 1500000, gop: 25 },
+    layout: { preset: 'grid', cameras: [...kinds.map((k) => k.name), 'unknown'], rows: 3, columns: 3 },
   });
   await stitcher.start();
 });
@@ -59,10 +61,10 @@ after(async () => {
 
 const camera = (name: string) => stitcher.stats().cameras.find((c) => c.name === name)!;
 
-test('H.264, H.265, MJPEG, UDP, BT.709 and authenticated cameras land in their tiles', async () => {
-  const playing = ['h264', 'h265', 'mjpeg', 'udp', 'auth', 'bt709'];
+test('H.264, H.265, MJPEG, UDP, BT.709, rtsps and authenticated cameras land in their tiles', async () => {
+  const playing = ['h264', 'h265', 'mjpeg', 'udp', 'auth', 'bt709', 'rtsps'];
   await waitFor('cameras live', () => playing.every((name) => camera(name).state === 'live'), 15000);
-  await waitFor('tiles painted', () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 6, 3000, 50);
+  await waitFor('tiles painted', () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 7, 3000, 50);
   const picture = await decodeJpeg(await stitcher.snapshot());
   for (const tile of stitcher.tiles) {
     const kind = kinds.find((k) => k.name === tile.camera);
