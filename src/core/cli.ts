@@ -1,21 +1,26 @@
 #!/usr/bin/env node
 /**
- * camera-mosaic: `--config FILE` or `--demo` starts the mosaic; config errors are printed with
- * their field names; SIGINT/SIGTERM stop it cleanly.
+ * camera-mosaic: `--config FILE` or `--demo` starts the mosaic and its HTTP/WebRTC server; config
+ * errors are printed with their field names; SIGINT/SIGTERM close viewers, server and cameras.
  */
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { demoConfig } from './demoConfig';
+import { Engine } from './engine';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
-import { Stitcher } from './stitcher/stitcher';
 
-const usage = `usage: camera-mosaic (--config FILE | --demo) [--record FILE.h264]
+const usage = `usage: camera-mosaic (--config FILE | --demo) [--port N] [--host ADDRESS] [--record FILE.h264]
 
   --config FILE   the mosaic's JSON config (cameras, output, layout, server)
   --demo          synthetic test cameras, no hardware needed
+  --port N        HTTP port of the player page and WHEP (default: server.port, 8081)
+  --host ADDRESS  address to listen on (default: server.host, 0.0.0.0)
   --record FILE   also write the encoded mosaic (H.264 Annex-B) to FILE
   --help          this text`;
+
+/** A clean shutdown that takes longer than this is cut short (exit code 1). */
+const shutdownLimitMs = 3000;
 
 const log = createLogger('cli');
 
@@ -27,11 +32,22 @@ function readConfig(path: string): unknown {
   }
 }
 
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError([{ field: '--port', reason: 'must be an integer from 0 to 65535' }]);
+  }
+  return port;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
       demo: { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       record: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -40,28 +56,38 @@ async function main(): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
-  const stitcher = new Stitcher(values.demo ? demoConfig() : readConfig(values.config ?? ''));
+  const engine = new Engine(values.demo ? demoConfig() : readConfig(values.config ?? ''), {
+    port: parsePort(values.port),
+    host: values.host,
+  });
   let recording: WriteStream | undefined;
   if (values.record) {
     recording = createWriteStream(values.record);
-    stitcher.on('accessunit', (unit) => recording?.write(unit.data));
+    engine.stitcher.on('accessunit', (unit) => recording?.write(unit.data));
   }
-  await stitcher.start();
+  await engine.start();
 
-  // One line a second in the spirit of the system we replace: output fps and per-tile states.
+  // One line a second in the spirit of the system we replace: output fps, viewers, camera states.
   const ticker = setInterval(() => {
-    const stats = stitcher.stats();
+    const stats = engine.stats();
     const cameras = stats.cameras.map((c) => `${c.name}=${c.state}@${c.fps}`).join(' ');
-    log.info(`fps=${stats.output.measuredFps} frames=${stats.output.frames} ${cameras}`);
+    log.info(`fps=${stats.fps} frames=${stats.total_frames} clients=${stats.clients} ${cameras}`);
   }, 1000);
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  log.info(`${signal}: closing viewers, server and cameras`);
   clearInterval(ticker);
-  await stitcher.stop();
+  const cutShort = setTimeout(() => {
+    log.error(`shutdown took over ${shutdownLimitMs} ms; exiting anyway`);
+    process.exit(1);
+  }, shutdownLimitMs);
+  cutShort.unref();
+  await engine.close();
   await new Promise<void>((resolve) => (recording ? recording.end(resolve) : resolve()));
+  clearTimeout(cutShort);
   return 0;
 }
 
@@ -72,7 +98,9 @@ main().then(
       process.stderr.write(`camera-mosaic: invalid config:\n  ${error.message.split('\n').join('\n  ')}\n`);
       process.exit(2);
     }
-    process.stderr.write(`camera-mosaic: ${error instanceof Error ? error.message : String(error)}\n`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === 'EADDRINUSE' ? ' (the port is taken: try --port N)' : '';
+    process.stderr.write(`camera-mosaic: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
     process.exit(1);
   },
 );

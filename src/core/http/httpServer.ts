@@ -1,0 +1,145 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger';
+import { bearerTokenMatches } from './bearerToken';
+import { HttpError } from './httpError';
+import { corsHeaders, send, sendJson } from './responses';
+import type { Route } from './route';
+
+export interface HttpServerOptions {
+  /** Address to listen on, e.g. `0.0.0.0` or `127.0.0.1`. */
+  host: string;
+  /** TCP port; 0 picks a free one (see `port` after `listen()`). */
+  port: number;
+  /** When set, every route but the page needs `Authorization: Bearer <token>`. */
+  token?: string;
+  logger: Logger;
+  /** A request whose headers take longer is dropped (slowloris). Default 10000. */
+  headersTimeoutMs?: number;
+  /** A whole request (headers and body) must arrive within this. Default 30000. */
+  requestTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this. Default 5000. */
+  keepAliveTimeoutMs?: number;
+  /** A socket with no traffic either way for this long (a stalled reader) is closed. Default 60000. */
+  socketIdleTimeoutMs?: number;
+}
+
+/**
+ * The HTTP side (node:http, no framework): routing, CORS, the bearer token, timeouts, and errors
+ * as status codes with a reason — a bad request never takes the server down.
+ */
+export class HttpServer {
+  private readonly server: Server;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly routes: readonly Route[],
+    private readonly options: HttpServerOptions,
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+    this.server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+    this.server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
+    this.server.timeout = options.socketIdleTimeoutMs ?? 60_000;
+    this.server.maxHeadersCount = 100;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** The bound port (after `listen()`), else 0. */
+  get port(): number {
+    const address = this.server.address();
+    return address && typeof address === 'object' ? address.port : 0;
+  }
+
+  /** Stops listening and drops every connection, idle or not. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = new Promise((resolve) => {
+      if (!this.server.listening) {
+        resolve();
+        return;
+      }
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'OPTIONS') {
+        // CORS preflight: browsers send it without credentials, so it never needs the token.
+        res.writeHead(204, { ...corsHeaders, 'Content-Length': '0' });
+        res.end();
+        return;
+      }
+      const found = this.match(req.method ?? 'GET', url.pathname);
+      if (!found.public) this.checkToken(req);
+      await found.route.handle({ req, res, url, params: found.params });
+    } catch (error) {
+      this.fail(req, res, error);
+    } finally {
+      this.options.logger.debug(`${req.method} ${req.url} → ${res.statusCode} in ${Date.now() - started} ms`);
+    }
+  }
+
+  private match(
+    method: string,
+    pathname: string,
+  ): { route: Route; params: Record<string, string>; public: boolean } {
+    const onPath = this.routes.filter((r) => r.path.test(pathname));
+    if (onPath.length === 0) throw new HttpError(404, 'not found');
+    const route = onPath.find((r) => r.method === method || (method === 'HEAD' && r.method === 'GET'));
+    if (!route) {
+      const allow = [...new Set(onPath.map((r) => r.method)), 'OPTIONS'].join(', ');
+      throw new HttpError(405, `${method} is not allowed here`, { Allow: allow });
+    }
+    return { route, params: { ...route.path.exec(pathname)?.groups }, public: route.public === true };
+  }
+
+  private checkToken(req: IncomingMessage): void {
+    const { token } = this.options;
+    if (token === undefined) return;
+    if (!bearerTokenMatches(req.headers.authorization, token)) {
+      throw new HttpError(401, 'a valid bearer token is required', {
+        'WWW-Authenticate': 'Bearer realm="camera-mosaic"',
+      });
+    }
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    if (error instanceof HttpError) {
+      // A refused body was not read to the end: close the connection rather than parse the rest.
+      const headers = error.status === 413 ? { ...error.headers, Connection: 'close' } : { ...error.headers };
+      sendJson(
+        res,
+        error.status,
+        { error: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+        headers,
+      );
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.logger.error(`${req.method} ${req.url}: ${message}`);
+    send(res, 500, JSON.stringify({ error: 'internal error' }), {
+      'Content-Type': 'application/json; charset=utf-8',
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { send } from '../responses';
+import type { Route } from '../route';
+
+/**
+ * The page's files live in src/core/http/public; tsc does not copy them, so from
+ * dist/src/core/http/routes we look back into the package's src/ as well.
+ */
+const publicDirectory = [
+  join(__dirname, '..', 'public'),
+  join(__dirname, '..', '..', '..', '..', '..', 'src', 'core', 'http', 'public'),
+].find((dir) => existsSync(join(dir, 'index.html')));
+
+const files: Record<string, { name: string; type: string }> = {
+  '/': { name: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { name: 'index.html', type: 'text/html; charset=utf-8' },
+  '/player.js': { name: 'player.js', type: 'text/javascript; charset=utf-8' },
+  '/whepPlayer.js': { name: 'whepPlayer.js', type: 'text/javascript; charset=utf-8' },
+};
+
+/** `/` and its scripts, without the token: the page asks for it and sends it on its requests. */
+export function pageRoutes(): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: /^\/(index\.html|player\.js|whepPlayer\.js)?$/,
+      public: true,
+      async handle({ res, url }) {
+        const file = files[url.pathname];
+        if (!publicDirectory || !file) {
+          send(res, 404, 'the player page is not installed', { 'Content-Type': 'text/plain; charset=utf-8' });
+          return;
+        }
+        const body = await readFile(join(publicDirectory, file.name));
+        send(res, 200, body, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
+      },
+    },
+  ];
+}

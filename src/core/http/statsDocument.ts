@@ -1,0 +1,67 @@
+import type { StitcherStats } from '../stitcher/stitcherStats';
+import type { ViewerStats } from '../webrtc/viewer';
+
+/** What /stats returns: the old system's field names first, then the detail. Never a password. */
+export interface StatsDocument {
+  running: boolean;
+  /** WebRTC viewers connected or connecting. */
+  clients: number;
+  /** Camera video tracks feeding the mosaic now (cameras that are live). */
+  video_tracks: number;
+  /** Frames encoded since start. */
+  total_frames: number;
+  /** Frames per second since start. */
+  avg_fps: number;
+  /** Frames encoded in the last second. */
+  fps: number;
+  /** `WIDTHxHEIGHT` of the mosaic. */
+  resolution: string;
+  uptime_ms: number;
+  output: StitcherStats['output'];
+  tiles: {
+    camera: string;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    state: string;
+    content: string;
+    fps: number;
+    reconnects: number;
+  }[];
+  /** Camera URLs with their passwords masked. */
+  cameras: StitcherStats['cameras'];
+  viewers: ViewerStats[];
+}
+
+export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): StatsDocument {
+  const { output } = stats;
+  const uptimeS = stats.uptimeMs / 1000;
+  return {
+    running: stats.running,
+    clients: viewers.length,
+    video_tracks: stats.cameras.filter((c) => c.state === 'live').length,
+    total_frames: output.frames,
+    avg_fps: uptimeS > 0 ? Math.round((output.frames / uptimeS) * 10) / 10 : 0,
+    fps: output.measuredFps,
+    resolution: `${output.width}x${output.height}`,
+    uptime_ms: stats.uptimeMs,
+    output,
+    tiles: stats.tiles.map((tile) => {
+      const camera = stats.cameras.find((c) => c.name === tile.camera);
+      return {
+        camera: tile.camera,
+        x: tile.x,
+        y: tile.y,
+        width: tile.width,
+        height: tile.height,
+        state: tile.state,
+        content: tile.content,
+        fps: camera?.fps ?? 0,
+        reconnects: camera?.reconnects ?? 0,
+      };
+    }),
+    cameras: stats.cameras,
+    viewers,
+  };
+}

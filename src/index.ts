@@ -1,0 +1,23 @@
+/**
+ * The package's public API: the Engine (mosaic + HTTP/WebRTC server), the Stitcher beneath it,
+ * the config schemas and the named errors. The Homebridge initializer (the default export
+ * Homebridge looks for) is added beside these by src/homebridge.
+ */
+export { Engine, type EngineEvents, type EngineOptions } from './core/engine';
+export {
+  Stitcher,
+  type AccessUnit,
+  type CameraState,
+  type SnapshotOptions,
+  type StitcherEvents,
+  type StitcherOptions,
+  type TileStateEvent,
+} from './core/stitcher/stitcher';
+export type { StitcherStats, CameraStats, TileStats } from './core/stitcher/stitcherStats';
+export type { StatsDocument } from './core/http/statsDocument';
+export type { ViewerState, ViewerStats } from './core/webrtc/viewer';
+export { ConfigError, InvalidStateError, NativeLoadError, type ConfigIssue } from './core/errors';
+export { createLogger, type Logger, type LogLevel, type LogSink } from './core/logger';
+export { demoConfig } from './core/demoConfig';
+export type { Tile, FitMode } from './core/layout/tile';
+export * from './core/config';

@@ -1,0 +1,133 @@
+import { RTCPeerConnection, dePacketizeRtpPackets, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../src/core/webrtc/peerConfig';
+
+/** One H.264 access unit as received and reassembled from RTP. */
+export interface ReceivedAccessUnit {
+  /** Annex-B. */
+  data: Buffer;
+  keyframe: boolean;
+  /** RTP timestamp (90 kHz). */
+  timestamp: number;
+  /** `Date.now()` when its last packet arrived. */
+  receivedAt: number;
+}
+
+export interface WhepClientOptions {
+  token?: string;
+}
+
+/**
+ * A WHEP viewer for tests, made with werift on loopback: POSTs a recvonly offer, reassembles the
+ * RTP it receives into access units (a frame with a lost packet is dropped, as a decoder would
+ * have to), and DELETEs its session on close().
+ */
+export class WhepClient {
+  readonly units: ReceivedAccessUnit[] = [];
+  /** When the answer was applied. */
+  answeredAt = 0;
+  sessionUrl = '';
+  private readonly pc: RTCPeerConnection;
+  private readonly transceiver: RTCRtpTransceiver;
+  private mediaSsrc = 0;
+  private pending: RtpPacket[] = [];
+  private lostInFrame = false;
+  private lastSequence: number | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly endpoint: string,
+    private readonly options: WhepClientOptions,
+  ) {
+    // The same loopback-only ICE as the server's (tests may use nothing but loopback).
+    this.pc = new RTCPeerConnection({
+      ...viewerPeerConfig(iceOptionsForHost('127.0.0.1', [])),
+      codecs: { video: h264Codecs() },
+    });
+    this.transceiver = this.pc.addTransceiver('video', { direction: 'recvonly' });
+  }
+
+  /** Sends a Picture Loss Indication (RFC 4585 §6.3.1), as a browser does when it lost the picture. */
+  async sendPictureLoss(): Promise<void> {
+    await this.transceiver.receiver.sendRtcpPLI(this.mediaSsrc);
+  }
+
+  /** Negotiates with `endpoint` (…/whep); throws with the status and reason when refused. */
+  static async connect(endpoint: string, options: WhepClientOptions = {}): Promise<WhepClient> {
+    const client = new WhepClient(endpoint, options);
+    try {
+      await client.negotiate();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  /** Annex-B of every unit from the first keyframe on, for a decoder. */
+  annexB(): Buffer {
+    const first = this.units.findIndex((u) => u.keyframe);
+    return Buffer.concat(first < 0 ? [] : this.units.slice(first).map((u) => u.data));
+  }
+
+  /** Drops the peer without a WHEP DELETE, as a crashed tab or a lost network would. */
+  async vanish(): Promise<void> {
+    this.closed = true;
+    await this.pc.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.sessionUrl) {
+      await fetch(this.sessionUrl, { method: 'DELETE', headers: this.headers() }).catch(() => undefined);
+    }
+    await this.pc.close().catch(() => undefined);
+  }
+
+  private async negotiate(): Promise<void> {
+    this.transceiver.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((packet) => this.onRtp(packet));
+    });
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    const response = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', ...this.headers() },
+      body: this.pc.localDescription?.sdp ?? '',
+    });
+    const body = await response.text();
+    if (response.status !== 201) throw new Error(`WHEP POST answered ${response.status}: ${body}`);
+    this.sessionUrl = new URL(response.headers.get('location') ?? '', this.endpoint).href;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: body });
+    this.answeredAt = Date.now();
+  }
+
+  private onRtp(packet: RtpPacket): void {
+    const { sequenceNumber, timestamp, marker, ssrc } = packet.header;
+    this.mediaSsrc = ssrc;
+    if (this.lastSequence !== undefined && sequenceNumber !== ((this.lastSequence + 1) & 0xffff))
+      this.lostInFrame = true;
+    this.lastSequence = sequenceNumber;
+    if (this.pending.length > 0 && this.pending[0].header.timestamp !== timestamp) {
+      // A new timestamp without the previous frame's marker: that frame lost its tail.
+      this.pending = [];
+      this.lostInFrame = true;
+    }
+    this.pending.push(packet.clone());
+    if (!marker) return;
+    const packets = this.pending;
+    this.pending = [];
+    const lost = this.lostInFrame;
+    this.lostInFrame = false;
+    if (lost) return;
+    const frame = dePacketizeRtpPackets('MPEG4/ISO/AVC', packets);
+    this.units.push({ data: frame.data, keyframe: frame.isKeyframe, timestamp, receivedAt: Date.now() });
+  }
+
+  private headers(): Record<string, string> {
+    return this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {};
+  }
+}
