@@ -12,6 +12,8 @@ packages=(
   # GStreamer's RTSP server for real test cameras
   ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  # the player page's tests: headless Chromium, driven by playwright-core
+  chromium
   # benchmarks: GNU time reads a finished process's CPU and peak RSS from the kernel
   time
 )

@@ -11,6 +11,7 @@ export function demoConfig(): Record<string, unknown> {
       { name: 'right', url: 'demo:rgbtestsrc?size=640x360&rate=25' },
     ],
     output: { width: 1920, height: 1080, fps: 25, bitrate: 4000000, gop: 50 },
-    layout: { preset: 'classic4', cameras: ['left', 'top', 'bottom', 'right'] },
+    // cover: the tall side panes show a crop of their camera rather than a squashed picture.
+    layout: { preset: 'classic4', cameras: ['left', 'top', 'bottom', 'right'], fit: 'cover' },
   };
 }
