@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Engine } from '../../src/core/engine';
 import { startCameras, type RtspCamera } from '../fixtures/rtspCamera';
 import { assertTileColour, decodeH264 } from '../fixtures/pixels';
+import { classic4Rects } from '../helpers/classic4';
 import { waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
 
@@ -10,12 +11,6 @@ import { WhepClient } from '../helpers/whepClient';
 // whose depacketized H.264 decodes to the classic 1080p layout with every camera in its tile.
 const colours = { left: 'ff0000', top: '00ff00', bottom: '0000ff', right: 'ffffff' } as const;
 const names = Object.keys(colours) as (keyof typeof colours)[];
-const rects = {
-  left: { x: 0, y: 0, width: 480, height: 1080 },
-  top: { x: 480, y: 0, width: 960, height: 540 },
-  bottom: { x: 480, y: 540, width: 960, height: 540 },
-  right: { x: 1440, y: 0, width: 480, height: 1080 },
-};
 
 let cameras: RtspCamera[] = [];
 let engine: Engine;
@@ -48,5 +43,5 @@ test('a WHEP viewer of real RTSP cameras decodes 1920x1080 with the right tile c
   const frames = await decodeH264(client.annexB());
   const last = frames[frames.length - 1];
   assert.equal(`${last.width}x${last.height}`, '1920x1080');
-  for (const name of names) assertTileColour(last, rects[name], colours[name], 40, name);
+  for (const name of names) assertTileColour(last, classic4Rects[name], colours[name], 40, name);
 });

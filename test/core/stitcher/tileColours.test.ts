@@ -4,17 +4,12 @@ import { Stitcher } from '../../../src/core/stitcher/stitcher';
 import { startCameras, type RtspCamera } from '../../fixtures/rtspCamera';
 import { assertTileColour, decodeH264 } from '../../fixtures/pixels';
 import { AccessUnitRecorder } from '../../helpers/recorder';
+import { classic4Rects } from '../../helpers/classic4';
 import { sleep, waitFor } from '../../helpers/wait';
 
 // Four real RTSP cameras, each a solid colour, stitched into the classic 1080p four-pane layout.
 const colours = { left: 'ff0000', top: '00ff00', bottom: '0000ff', right: 'ffff00' } as const;
 const names = Object.keys(colours) as (keyof typeof colours)[];
-const classic4 = {
-  left: { x: 0, y: 0, width: 480, height: 1080 },
-  top: { x: 480, y: 0, width: 960, height: 540 },
-  bottom: { x: 480, y: 540, width: 960, height: 540 },
-  right: { x: 1440, y: 0, width: 480, height: 1080 },
-};
 const frameTicks = 90000 / 25;
 
 let cameras: RtspCamera[] = [];
@@ -49,7 +44,7 @@ test('the decoded stream is 1920x1080 with every camera in its classic4 tile', a
   assert.ok(frames.length >= 10, `decoded ${frames.length} frames`);
   const last = frames[frames.length - 1];
   assert.equal(`${last.width}x${last.height}`, '1920x1080');
-  for (const name of names) assertTileColour(last, classic4[name], colours[name], 40, name);
+  for (const name of names) assertTileColour(last, classic4Rects[name], colours[name], 40, name);
 });
 
 test('gaps between tiles are black and contain letterboxes', async () => {
