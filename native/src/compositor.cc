@@ -72,6 +72,7 @@ void Compositor::SetTiles(std::vector<TileOptions> tiles) {
 }
 
 void Compositor::Compose(const SourceLookup& lookup) {
+  painted_arrivals_.clear();
   if (repaint_all_) {
     FillBlack({0, 0, canvas_->width, canvas_->height});
     repaint_all_ = false;
@@ -94,6 +95,7 @@ void Compositor::Compose(const SourceLookup& lookup) {
       continue;
     }
     if (newer) {
+      painted_arrivals_.push_back(frame->reordered_opaque);
       PaintFrame(&slot, frame.get());
       slot.sequence = sequence;
     } else if (slot.content == TileContent::kLive) {

@@ -36,6 +36,8 @@ class Compositor {
   void Compose(const SourceLookup& lookup);
 
   const AVFrame* canvas() const { return canvas_.get(); }
+  // When each frame painted by the last Compose() arrived (µs, av_gettime_relative clock).
+  const std::vector<int64_t>& painted_arrivals() const { return painted_arrivals_; }
   std::vector<TileStatus> TileStatuses() const;
 
  private:
@@ -63,6 +65,7 @@ class Compositor {
   FramePtr canvas_;
   std::vector<TileSlot> slots_;
   bool repaint_all_ = true;
+  std::vector<int64_t> painted_arrivals_;
 };
 
 }  // namespace mosaic

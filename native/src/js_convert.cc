@@ -157,6 +157,11 @@ Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropp
   output.Set("composeUs", static_cast<double>(stats.output.compose_us));
   output.Set("encodeUs", static_cast<double>(stats.output.encode_us));
   output.Set("encoder", stats.output.encoder);
+  Napi::Object latency = Napi::Object::New(env);
+  latency.Set("p50", static_cast<double>(stats.output.latency_p50_us));
+  latency.Set("p95", static_cast<double>(stats.output.latency_p95_us));
+  latency.Set("p99", static_cast<double>(stats.output.latency_p99_us));
+  output.Set("latencyUs", latency);
 
   Napi::Array sources = Napi::Array::New(env, stats.sources.size());
   for (size_t i = 0; i < stats.sources.size(); i++) {

@@ -235,6 +235,9 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
     }
     if (is_demo_) PaceDemoPacket(packet.get(), stream);
 
+    // The packet's arrival rides through the decoder (reordered with its frame) so latency can
+    // be measured from the network to the encoder's output.
+    decoder->reordered_opaque = NowUs();
     int sent = avcodec_send_packet(decoder, packet.get());
     av_packet_unref(packet.get());
     if (sent < 0 && sent != AVERROR(EAGAIN)) {

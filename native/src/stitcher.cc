@@ -136,6 +136,14 @@ void Stitcher::Tick(int64_t frame_index) {
     for (const AccessUnit& unit : units) {
       if (unit.rendition == 0) output_.bytes += unit.data.size();
     }
+    // Each frame painted this tick first leaves the encoder in this tick's access unit.
+    const int64_t encoded_at = composed + output_.encode_us;
+    for (int64_t arrival : compositor_.painted_arrivals()) {
+      if (arrival <= 0 || arrival > encoded_at) continue;
+      if (latency_us_.size() < kLatencySamples) latency_us_.push_back(encoded_at - arrival);
+      else latency_us_[latency_count_ % kLatencySamples] = encoded_at - arrival;
+      latency_count_++;
+    }
   }
   if (callbacks_.on_access_unit) {
     for (AccessUnit& unit : units) callbacks_.on_access_unit(std::move(unit));
@@ -168,6 +176,14 @@ StitcherStats Stitcher::Stats() {
       if (now - recent_ticks_us_[i] <= 1000000) recent++;
     }
     stats.output.fps = static_cast<double>(recent);
+    if (!latency_us_.empty()) {
+      std::vector<int64_t> sorted = latency_us_;
+      std::sort(sorted.begin(), sorted.end());
+      auto at = [&sorted](double q) { return sorted[static_cast<size_t>(q * (sorted.size() - 1))]; };
+      stats.output.latency_p50_us = at(0.50);
+      stats.output.latency_p95_us = at(0.95);
+      stats.output.latency_p99_us = at(0.99);
+    }
   }
   for (auto& entry : sources_) stats.sources.push_back(entry.second->Stats());
   return stats;

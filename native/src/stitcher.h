@@ -37,6 +37,11 @@ struct OutputStats {
   double fps = 0;             // over the last second
   int64_t compose_us = 0;     // last tick's compositing time
   int64_t encode_us = 0;      // last tick's encoding time
+  // Camera packet read -> first access unit containing its frame leaves the encoder, over the
+  // last kLatencySamples painted frames.
+  int64_t latency_p50_us = 0;
+  int64_t latency_p95_us = 0;
+  int64_t latency_p99_us = 0;
   std::string encoder;
 };
 
@@ -99,6 +104,9 @@ class Stitcher {
   Compositor compositor_;
   OutputStats output_;
   int64_t recent_ticks_us_[64] = {0};
+  static constexpr size_t kLatencySamples = 1024;
+  std::vector<int64_t> latency_us_;  // ring of the latest samples
+  uint64_t latency_count_ = 0;
 };
 
 }  // namespace mosaic

@@ -93,6 +93,8 @@ export interface NativeOutputStats {
   composeUs: number;
   encodeUs: number;
   encoder: string;
+  /** Camera packet read → the access unit first containing its frame leaves the encoder. */
+  latencyUs: { p50: number; p95: number; p99: number };
 }
 
 export interface NativeStats {

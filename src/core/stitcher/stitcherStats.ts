@@ -48,6 +48,8 @@ export interface StitcherStats {
     renditions: number;
     composeUs: number;
     encodeUs: number;
+    /** Camera packet read → access unit out, over the last 1024 frames, in µs. */
+    latencyUs: { p50: number; p95: number; p99: number };
   };
   cameras: CameraStats[];
   tiles: TileStats[];
@@ -100,6 +102,7 @@ export function buildStats({ config, tiles, native, startedAt, renditions, camer
       renditions,
       composeUs: out?.composeUs ?? 0,
       encodeUs: out?.encodeUs ?? 0,
+      latencyUs: out?.latencyUs ?? { p50: 0, p95: 0, p99: 0 },
     },
     cameras,
     tiles: tiles.map((tile, i) => ({
