@@ -1,24 +1,28 @@
 /**
  * Runs one Stitcher from a config file for a number of seconds, in its own process so its cost
- * can be measured alone; prints `frames=N` (encoded output frames) at the end.
- * usage: node dist/bench/runStitcher.js CONFIG.json SECONDS
+ * can be measured alone; prints one JSON line with output frames and latency at the end.
+ * usage: node dist/bench/runStitcher.js CONFIG.json SECONDS [RECORD.h264]
  */
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Stitcher } from '../src/core/stitcher/stitcher';
 import { createLogger } from '../src/core/logger';
 
 async function main(): Promise<void> {
-  const [configPath, seconds] = process.argv.slice(2);
+  const [configPath, seconds, recordPath] = process.argv.slice(2);
   const stitcher = new Stitcher(JSON.parse(readFileSync(configPath, 'utf8')), {
     logger: createLogger('bench', () => undefined),
   });
-  let bytes = 0;
-  stitcher.on('accessunit', (unit) => (bytes += unit.data.length));
+  const recording = recordPath ? createWriteStream(recordPath) : undefined;
+  if (recording) stitcher.on('accessunit', (unit) => recording.write(unit.data));
   await stitcher.start();
   await new Promise((resolve) => setTimeout(resolve, Number(seconds) * 1000));
-  const { output } = stitcher.stats();
+  const { output, cameras } = stitcher.stats();
   await stitcher.stop();
-  process.stdout.write(`frames=${output.frames} bytes=${bytes} skipped=${output.skippedTicks}\n`);
+  await new Promise<void>((resolve) => (recording ? recording.end(resolve) : resolve()));
+  const live = cameras.filter((c) => c.state === 'live').length;
+  process.stdout.write(
+    `${JSON.stringify({ frames: output.frames, skippedTicks: output.skippedTicks, latencyUs: output.latencyUs, live })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

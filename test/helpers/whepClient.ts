@@ -14,6 +14,21 @@ export interface ReceivedAccessUnit {
 
 export interface WhepClientOptions {
   token?: string;
+  /** Keep every access unit in `units` (default); a load test only counts. */
+  keepUnits?: boolean;
+}
+
+/** What a viewer received, counted as it arrived. */
+export interface WhepClientCounters {
+  packets: number;
+  /** RTP sequence numbers that never arrived. */
+  lostPackets: number;
+  /** Access units reassembled whole. */
+  frames: number;
+  /** Access units dropped for a lost packet. */
+  brokenFrames: number;
+  /** `Date.now()` when the first whole keyframe arrived (0 until then). */
+  firstKeyframeAt: number;
 }
 
 /**
@@ -23,6 +38,7 @@ export interface WhepClientOptions {
  */
 export class WhepClient {
   readonly units: ReceivedAccessUnit[] = [];
+  readonly counters: WhepClientCounters = { packets: 0, lostPackets: 0, frames: 0, brokenFrames: 0, firstKeyframeAt: 0 };
   /** When the answer was applied. */
   answeredAt = 0;
   sessionUrl = '';
@@ -108,8 +124,11 @@ export class WhepClient {
   private onRtp(packet: RtpPacket): void {
     const { sequenceNumber, timestamp, marker, ssrc } = packet.header;
     this.mediaSsrc = ssrc;
-    if (this.lastSequence !== undefined && sequenceNumber !== ((this.lastSequence + 1) & 0xffff))
+    this.counters.packets++;
+    if (this.lastSequence !== undefined && sequenceNumber !== ((this.lastSequence + 1) & 0xffff)) {
       this.lostInFrame = true;
+      this.counters.lostPackets += (sequenceNumber - this.lastSequence - 1) & 0xffff;
+    }
     this.lastSequence = sequenceNumber;
     if (this.pending.length > 0 && this.pending[0].header.timestamp !== timestamp) {
       // A new timestamp without the previous frame's marker: that frame lost its tail.
@@ -122,8 +141,14 @@ export class WhepClient {
     this.pending = [];
     const lost = this.lostInFrame;
     this.lostInFrame = false;
-    if (lost) return;
+    if (lost) {
+      this.counters.brokenFrames++;
+      return;
+    }
     const frame = dePacketizeRtpPackets('MPEG4/ISO/AVC', packets);
+    this.counters.frames++;
+    if (frame.isKeyframe && this.counters.firstKeyframeAt === 0) this.counters.firstKeyframeAt = Date.now();
+    if (this.options.keepUnits === false) return;
     this.units.push({ data: frame.data, keyframe: frame.isKeyframe, timestamp, receivedAt: Date.now() });
   }
 

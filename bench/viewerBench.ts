@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoConfig } from '../src/core/demoConfig';
+import { freePort } from '../test/fixtures/rtspCamera';
+import { sleep, waitFor } from '../test/helpers/wait';
+import { WhepClient } from '../test/helpers/whepClient';
+
+export interface FanoutRow {
+  viewers: number;
+  /** Server process CPU, % of one core. */
+  serverCpuPercent: number;
+  /** Above the same server with no viewer, per viewer. */
+  cpuPerViewerPercent: number;
+  /** Whole frames each viewer received per second (the output is 25 fps). */
+  framesPerViewerPerSecond: number;
+  lostPackets: number;
+  brokenFrames: number;
+}
+
+export interface ViewerFigures {
+  timeToFirstFrameMs: { median: number; samples: number[] };
+  idleServerCpuPercent: number;
+  fanout: FanoutRow[];
+}
+
+const windowSeconds = Number(process.env.BENCH_FANOUT_SECONDS ?? 10);
+
+/** CPU seconds (user+sys) a process has used, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function cpuPercentOver(pid: number, seconds: number): Promise<number> {
+  const before = cpuSeconds(pid);
+  await sleep(seconds * 1000);
+  return ((cpuSeconds(pid) - before) / seconds) * 100;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Everything a child prints on stdout, line by line, awaitable from the start of its life. */
+class ChildLines {
+  private text = '';
+  private exited = false;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.text += chunk.toString();
+      for (const wake of this.waiters) wake();
+    });
+    child.on('exit', () => {
+      this.exited = true;
+      for (const wake of this.waiters) wake();
+    });
+  }
+
+  async find(test: (line: string) => boolean, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.text.split('\n').find(test);
+      if (line) return line;
+      if (this.exited) throw new Error(`exited before the expected line: ${this.text.slice(-500)}`);
+      if (Date.now() > deadline) throw new Error(`no expected line within ${timeoutMs} ms: ${this.text.slice(-500)}`);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+        this.waiters.add(wake);
+      });
+    }
+  }
+}
+
+/** Time to first frame for new viewers and fan-out to many, on the 1080p demo served by the CLI. */
+export async function measureViewers(work: string): Promise<ViewerFigures> {
+  const port = await freePort();
+  const configPath = join(work, 'viewers.json');
+  writeFileSync(configPath, JSON.stringify({ ...demoConfig(), server: { host: '127.0.0.1', port, maxViewers: 60 } }));
+  const cli = join(__dirname, '..', 'src', 'core', 'cli.js');
+  const server = spawn(process.execPath, [cli, '--config', configPath], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, CAMERA_MOSAIC_LOG: 'error' },
+  });
+  const endpoint = `http://127.0.0.1:${port}/whep`;
+  try {
+    await waitFor(
+      'the server to encode',
+      async () => {
+        const stats = (await fetch(`http://127.0.0.1:${port}/stats`).then((r) => r.json(), () => undefined)) as
+          | { total_frames: number }
+          | undefined;
+        return (stats?.total_frames ?? 0) > 50;
+      },
+      20000,
+      200,
+    );
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const started = Date.now();
+      const client = await WhepClient.connect(endpoint, { keepUnits: false });
+      await waitFor('a first keyframe', () => client.counters.firstKeyframeAt > 0, 10000, 5);
+      samples.push(client.counters.firstKeyframeAt - started);
+      await client.close();
+      await sleep(300);
+    }
+    const idle = await cpuPercentOver(server.pid ?? 0, 5);
+    const fanout: FanoutRow[] = [];
+    for (const viewers of [1, 10, 25, 50]) {
+      const swarm = spawn(process.execPath, [join(__dirname, 'viewerSwarm.js'), endpoint, String(viewers), String(windowSeconds)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const lines = new ChildLines(swarm);
+      await lines.find((l) => l === 'READY', 120000);
+      const serverCpu = await cpuPercentOver(server.pid ?? 0, windowSeconds);
+      const received = JSON.parse(await lines.find((l) => l.startsWith('['), 60000)) as {
+        frames: number;
+        brokenFrames: number;
+        lostPackets: number;
+      }[];
+      if (swarm.exitCode === null) await new Promise((resolve) => swarm.once('exit', resolve));
+      fanout.push({
+        viewers,
+        serverCpuPercent: Math.round(serverCpu),
+        cpuPerViewerPercent: Math.round(((serverCpu - idle) / viewers) * 10) / 10,
+        framesPerViewerPerSecond: Math.round((median(received.map((r) => r.frames)) / windowSeconds) * 10) / 10,
+        lostPackets: received.reduce((sum, r) => sum + r.lostPackets, 0),
+        brokenFrames: received.reduce((sum, r) => sum + r.brokenFrames, 0),
+      });
+      await sleep(1000);
+    }
+    return { timeToFirstFrameMs: { median: median(samples), samples }, idleServerCpuPercent: Math.round(idle), fanout };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+}
