@@ -10,6 +10,14 @@ namespace mosaic {
 struct FormatContextCloser {
   void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
 };
+// An output (muxer) context: its I/O is closed here unless the muxer owns it (RTSP does).
+// Call av_write_trailer first when the header was written: it frees the muxer's own state.
+struct OutputContextFreer {
+  void operator()(AVFormatContext* ctx) const {
+    if (ctx && ctx->pb && ctx->oformat && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
+    avformat_free_context(ctx);
+  }
+};
 struct CodecContextFreer {
   void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
 };
@@ -28,6 +36,7 @@ struct DictionaryFreer {
 
 // avformat_open_input frees the context itself on failure, so an input is owned only once open.
 using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextCloser>;
+using OutputContextPtr = std::unique_ptr<AVFormatContext, OutputContextFreer>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextFreer>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;

@@ -99,6 +99,40 @@ StitcherOptions StitcherOptionsFromJs(const Napi::Object& object) {
   return options;
 }
 
+std::vector<PublisherOptions> OutputsFromJs(const Napi::Object& object) {
+  std::vector<PublisherOptions> outputs;
+  Napi::Value value = object.Get("outputs");
+  if (value.IsUndefined()) return outputs;
+  if (!value.IsArray()) throw Napi::TypeError::New(object.Env(), "options.outputs must be an array");
+  Napi::Array list = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Object output = list.Get(i).As<Napi::Object>();
+    PublisherOptions parsed;
+    parsed.id = StringField(output, "id", "output");
+    const std::string type = StringField(output, "type", "output");
+    if (type == "rtsp") {
+      parsed.kind = PublisherOptions::Kind::kRtsp;
+    } else if (type == "rtp") {
+      parsed.kind = PublisherOptions::Kind::kRtp;
+    } else {
+      throw Napi::TypeError::New(object.Env(), "output.type must be rtsp or rtp");
+    }
+    parsed.url = StringField(output, "url", "output");
+    parsed.transport = output.Get("transport").IsString() &&
+                               output.Get("transport").As<Napi::String>().Utf8Value() == "udp"
+                           ? Transport::kUdp
+                           : Transport::kTcp;
+    parsed.payload_type =
+        static_cast<int>(OptionalIntField(output, "payloadType", "output", 96, 127, 96));
+    parsed.reconnect_initial_ms = static_cast<int>(OptionalIntField(
+        output, "reconnectInitialMs", "output", 10, 60000, parsed.reconnect_initial_ms));
+    parsed.reconnect_max_ms = static_cast<int>(OptionalIntField(
+        output, "reconnectMaxMs", "output", 10, 600000, parsed.reconnect_max_ms));
+    outputs.push_back(std::move(parsed));
+  }
+  return outputs;
+}
+
 std::vector<TileOptions> TilesFromJs(const Napi::Value& value) {
   if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), "tiles must be an array");
   Napi::Array list = value.As<Napi::Array>();
@@ -175,7 +209,21 @@ Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropp
     tile.Set("painted", static_cast<double>(stats.tiles[i].painted));
     tiles.Set(static_cast<uint32_t>(i), tile);
   }
+  Napi::Array outputs = Napi::Array::New(env, stats.outputs.size());
+  for (size_t i = 0; i < stats.outputs.size(); i++) {
+    const PublisherStats& publisher = stats.outputs[i];
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("id", publisher.id);
+    entry.Set("state", PublisherStateName(publisher.state));
+    entry.Set("bytes", static_cast<double>(publisher.bytes));
+    entry.Set("units", static_cast<double>(publisher.units));
+    entry.Set("dropped", static_cast<double>(publisher.dropped));
+    entry.Set("reconnects", static_cast<double>(publisher.reconnects));
+    entry.Set("lastError", publisher.last_error);
+    outputs.Set(static_cast<uint32_t>(i), entry);
+  }
   Napi::Object result = Napi::Object::New(env);
+  result.Set("outputs", outputs);
   result.Set("output", output);
   result.Set("sources", sources);
   result.Set("tiles", tiles);

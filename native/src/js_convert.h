@@ -7,11 +7,14 @@
 #include <vector>
 
 #include "options.h"
+#include "publisher.h"
 #include "stitcher.h"
 
 namespace mosaic {
 
 StitcherOptions StitcherOptionsFromJs(const Napi::Object& object);
+// `options.outputs` (optional): where the main rendition is published.
+std::vector<PublisherOptions> OutputsFromJs(const Napi::Object& object);
 std::vector<TileOptions> TilesFromJs(const Napi::Value& value);
 SnapshotOptions SnapshotOptionsFromJs(const Napi::Value& value);
 EncoderOptions EncoderOptionsFromJs(const Napi::Value& value, const char* where);

@@ -9,7 +9,8 @@ int64_t NowUs() { return av_gettime_relative(); }
 
 }  // namespace
 
-Stitcher::Stitcher(StitcherOptions options, StitcherCallbacks callbacks)
+Stitcher::Stitcher(StitcherOptions options, std::vector<PublisherOptions> outputs,
+                   StitcherCallbacks callbacks)
     : options_(std::move(options)),
       callbacks_(std::move(callbacks)),
       encoder_(options_.output),
@@ -18,6 +19,11 @@ Stitcher::Stitcher(StitcherOptions options, StitcherCallbacks callbacks)
     sources_[camera.name] = std::make_unique<Source>(camera, callbacks_.on_source_state);
   }
   compositor_.SetTiles(options_.tiles);
+  for (PublisherOptions& output : outputs) {
+    publishers_.push_back(std::make_unique<Publisher>(
+        std::move(output), compositor_.canvas()->width, compositor_.canvas()->height,
+        callbacks_.on_output_state, [this] { encoder_.RequestKeyframe(); }));
+  }
   output_.encoder = encoder_.name();
 }
 
@@ -27,6 +33,7 @@ void Stitcher::Start() {
   if (started_) return;
   started_ = true;
   for (auto& entry : sources_) entry.second->Start();
+  for (auto& publisher : publishers_) publisher->Start();
   clock_ = std::thread([this] { RunClock(); });
 }
 
@@ -39,8 +46,10 @@ void Stitcher::Stop() {
   // Ask every source first, then wait: the interrupts run in parallel, so stopping N dead
   // cameras costs one timeout, not N.
   for (auto& entry : sources_) entry.second->RequestStop();
+  for (auto& publisher : publishers_) publisher->RequestStop();
   if (clock_.joinable()) clock_.join();
   for (auto& entry : sources_) entry.second->Join();
+  for (auto& publisher : publishers_) publisher->Join();
 }
 
 void Stitcher::AddRendition(std::shared_ptr<Rendition> rendition) {
@@ -145,6 +154,13 @@ void Stitcher::Tick(int64_t frame_index) {
       latency_count_++;
     }
   }
+  if (!publishers_.empty()) {
+    for (const AccessUnit& unit : units) {
+      if (unit.rendition != 0) continue;
+      auto shared = std::make_shared<const AccessUnit>(unit);
+      for (auto& publisher : publishers_) publisher->Push(shared);
+    }
+  }
   if (callbacks_.on_access_unit) {
     for (AccessUnit& unit : units) callbacks_.on_access_unit(std::move(unit));
   }
@@ -186,6 +202,7 @@ StitcherStats Stitcher::Stats() {
     }
   }
   for (auto& entry : sources_) stats.sources.push_back(entry.second->Stats());
+  for (auto& publisher : publishers_) stats.outputs.push_back(publisher->Stats());
   return stats;
 }
 

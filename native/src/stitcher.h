@@ -16,6 +16,7 @@
 #include "compositor.h"
 #include "encoder.h"
 #include "options.h"
+#include "publisher.h"
 #include "rendition.h"
 #include "source.h"
 
@@ -26,6 +27,8 @@ struct StitcherCallbacks {
   std::function<void(AccessUnit&& unit)> on_access_unit;
   // On a source's thread; must be quick.
   SourceStateListener on_source_state;
+  // On an output's thread; must be quick.
+  PublisherStateListener on_output_state;
 };
 
 struct OutputStats {
@@ -49,12 +52,13 @@ struct StitcherStats {
   OutputStats output;
   std::vector<SourceStats> sources;
   std::vector<TileStatus> tiles;
+  std::vector<PublisherStats> outputs;
 };
 
 class Stitcher {
  public:
   // Throws std::runtime_error when the encoder cannot be opened.
-  Stitcher(StitcherOptions options, StitcherCallbacks callbacks);
+  Stitcher(StitcherOptions options, std::vector<PublisherOptions> outputs, StitcherCallbacks callbacks);
   Stitcher(const Stitcher&) = delete;
   Stitcher& operator=(const Stitcher&) = delete;
   ~Stitcher();
@@ -86,6 +90,7 @@ class Stitcher {
   const StitcherOptions options_;
   const StitcherCallbacks callbacks_;
   std::map<std::string, std::unique_ptr<Source>> sources_;
+  std::vector<std::unique_ptr<Publisher>> publishers_;
   Encoder encoder_;
 
   std::thread clock_;

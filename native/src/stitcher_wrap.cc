@@ -15,10 +15,12 @@ namespace {
 constexpr size_t kAccessUnitQueue = 64;
 constexpr size_t kSourceStateQueue = 256;
 
-struct SourceStateEvent {
-  std::string camera;
-  SourceState state;
+// A camera's or an output's state change, on its way to the JS thread.
+struct StateEvent {
+  std::string name;
+  std::string state;
   std::string error;
+  const char* kind;  // "camera" or "output"
 };
 
 // Joins every media thread off the JS thread, then releases the thread-safe functions on it.
@@ -87,11 +89,10 @@ void DeliverAccessUnit(Napi::Env env, Napi::Function callback, AccessUnit* unit)
   delete unit;
 }
 
-void DeliverSourceState(Napi::Env env, Napi::Function callback, SourceStateEvent* event) {
+void DeliverState(Napi::Env env, Napi::Function callback, StateEvent* event) {
   if (env != nullptr && callback != nullptr) {
-    callback.Call({Napi::String::New(env, event->camera),
-                   Napi::String::New(env, SourceStateName(event->state)),
-                   Napi::String::New(env, event->error)});
+    callback.Call({Napi::String::New(env, event->name), Napi::String::New(env, event->state),
+                   Napi::String::New(env, event->error), Napi::String::New(env, event->kind)});
   }
   delete event;
 }
@@ -113,6 +114,7 @@ Napi::Function StitcherWrap::Define(Napi::Env env) {
 StitcherWrap::StitcherWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<StitcherWrap>(info) {
   if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
   options_ = StitcherOptionsFromJs(info[0].As<Napi::Object>());
+  outputs_ = OutputsFromJs(info[0].As<Napi::Object>());
 }
 
 StitcherWrap::~StitcherWrap() {
@@ -165,11 +167,16 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
   };
   callbacks.on_source_state = [states](const std::string& camera, SourceState state,
                                        const std::string& error) mutable {
-    auto* event = new SourceStateEvent{camera, state, error};
-    if (states.NonBlockingCall(event, DeliverSourceState) != napi_ok) delete event;
+    auto* event = new StateEvent{camera, SourceStateName(state), error, "camera"};
+    if (states.NonBlockingCall(event, DeliverState) != napi_ok) delete event;
+  };
+  callbacks.on_output_state = [states](const std::string& id, PublisherState state,
+                                       const std::string& error) mutable {
+    auto* event = new StateEvent{id, PublisherStateName(state), error, "output"};
+    if (states.NonBlockingCall(event, DeliverState) != napi_ok) delete event;
   };
   try {
-    stitcher_ = std::make_shared<Stitcher>(options_, std::move(callbacks));
+    stitcher_ = std::make_shared<Stitcher>(options_, outputs_, std::move(callbacks));
   } catch (const std::exception& error) {
     ReleaseCallbacks();
     throw Napi::Error::New(env, error.what());

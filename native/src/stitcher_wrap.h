@@ -31,6 +31,7 @@ class StitcherWrap : public Napi::ObjectWrap<StitcherWrap> {
   void ReleaseCallbacks();
 
   StitcherOptions options_;
+  std::vector<PublisherOptions> outputs_;
   std::shared_ptr<Stitcher> stitcher_;
   Napi::ThreadSafeFunction on_access_unit_;
   Napi::ThreadSafeFunction on_source_state_;

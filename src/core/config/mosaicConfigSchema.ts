@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { cameraSchema } from './cameraSchema';
 import { layoutSchema, type LayoutConfig, type LayoutConfigInput } from './layoutSchema';
 import { outputSchema } from './outputSchema';
+import { publishSchema } from './publishSchema';
 import { serverSchema } from './serverSchema';
 
 /** The whole document a user writes (config file, Node-RED config node, Homebridge platform). */
@@ -23,6 +24,13 @@ export const mosaicConfigSchema = {
       description: 'Explicit tiles or a preset; a grid of all cameras when left out.',
     },
     server: { ...serverSchema, default: {} },
+    outputs: {
+      description: 'Media servers the encoded mosaic is also published to (RTSP or RTP), as encoded.',
+      type: 'array',
+      items: publishSchema,
+      maxItems: 8,
+      default: [],
+    },
   },
   required: ['cameras'],
   additionalProperties: false,

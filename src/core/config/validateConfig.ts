@@ -24,7 +24,7 @@ export function validateConfig(document: unknown): MosaicConfig {
     throw new ConfigError(redactIssues(issues, secrets));
   }
   const cameraNames = config.cameras.map((camera) => camera.name);
-  const issues = [...duplicateNames(cameraNames), ...layoutIssues(config, cameraNames)];
+  const issues = [...duplicateNames(cameraNames), ...layoutIssues(config, cameraNames), ...publishIssues(config)];
   if (issues.length > 0) throw new ConfigError(redactIssues(issues, secrets));
   return config;
 }
@@ -75,4 +75,14 @@ function layoutIssues(config: MosaicConfig, cameraNames: readonly string[]): rea
     if (error instanceof ConfigError) return error.issues;
     throw error;
   }
+}
+
+/** What each output type needs besides its type (one schema branch per type would repeat it). */
+function publishIssues(config: MosaicConfig): ConfigIssue[] {
+  return config.outputs.flatMap((output, i) => {
+    const needs = output.type === 'rtsp' ? (['url'] as const) : (['host', 'port'] as const);
+    return needs
+      .filter((key) => output[key] === undefined)
+      .map((key) => ({ field: `outputs[${i}].${key}`, reason: `is required for an ${output.type} output` }));
+  });
 }

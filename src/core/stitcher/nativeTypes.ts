@@ -44,7 +44,20 @@ export interface NativeOutputOptions {
   profile: string;
 }
 
+/** Where the main rendition is also sent, as encoded. */
+export interface NativePublishOptions {
+  id: string;
+  type: 'rtsp' | 'rtp';
+  /** rtsp://… for rtsp; rtp://host:port for rtp. */
+  url: string;
+  transport?: 'tcp' | 'udp';
+  payloadType?: number;
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+}
+
 export interface NativeStitcherOptions {
+  outputs?: NativePublishOptions[];
   cameras: NativeCameraOptions[];
   output: NativeOutputOptions;
   tiles: NativeTile[];
@@ -97,7 +110,23 @@ export interface NativeOutputStats {
   latencyUs: { p50: number; p95: number; p99: number };
 }
 
+export type NativePublisherState = 'connecting' | 'live' | 'offline';
+
+export interface NativePublisherStats {
+  id: string;
+  state: NativePublisherState;
+  bytes: number;
+  /** Access units sent. */
+  units: number;
+  /** Access units dropped (server too slow, or waiting for a keyframe). */
+  dropped: number;
+  reconnects: number;
+  /** Password masked. */
+  lastError: string;
+}
+
 export interface NativeStats {
+  outputs: NativePublisherStats[];
   output: NativeOutputStats;
   sources: NativeSourceStats[];
   tiles: NativeTileStats[];
@@ -111,12 +140,20 @@ export type NativeAccessUnitCallback = (data: Buffer, pts: number, keyframe: boo
 
 /** An extra encoding of the canvas; fps is capped at the canvas rate natively. */
 export interface NativeRenditionOptions extends NativeOutputOptions {}
-/** Called on the JS thread when a camera's state changes; `error` is '' or masked text. */
-export type NativeSourceStateCallback = (camera: string, state: NativeSourceState, error: string) => void;
+/**
+ * Called on the JS thread when a camera's or an output's state changes; `error` is '' or masked
+ * text.
+ */
+export type NativeStateCallback = (
+  name: string,
+  state: NativeSourceState | NativePublisherState,
+  error: string,
+  kind: 'camera' | 'output',
+) => void;
 
 /** One run of the native pipeline: construct, start once, stop once. */
 export interface NativeStitcher {
-  start(onAccessUnit: NativeAccessUnitCallback, onSourceState: NativeSourceStateCallback): void;
+  start(onAccessUnit: NativeAccessUnitCallback, onState: NativeStateCallback): void;
   /** Resolves once every media thread has ended. */
   stop(): Promise<void>;
   setLayout(tiles: NativeTile[]): void;

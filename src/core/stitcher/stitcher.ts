@@ -7,7 +7,8 @@ import type { Tile } from '../layout/tile';
 import { createLogger, type Logger } from '../logger';
 import { redactUrl, urlPasswords } from '../redact';
 import { loadNativeAddon } from './nativeBinding';
-import type { NativeSourceState, NativeStitcher, NativeStitcherOptions } from './nativeTypes';
+import type { NativePublisherState, NativeSourceState, NativeStitcher, NativeStitcherOptions } from './nativeTypes';
+import { publishTargets } from './publishTargets';
 import { validateRendition } from '../config/validateRendition';
 import { renditionSettings, type Rendition } from './rendition';
 import { RenditionRegistry } from './renditionRegistry';
@@ -35,9 +36,18 @@ export interface TileStateEvent {
   error?: string;
 }
 
+/** An output (a media server the mosaic is published to) changed state. */
+export interface OutputStateEvent {
+  output: string;
+  state: NativePublisherState;
+  since: number;
+  error?: string;
+}
+
 export interface StitcherEvents extends Record<string, unknown[]> {
   accessunit: [AccessUnit];
   tilestate: [TileStateEvent];
+  outputstate: [OutputStateEvent];
   layout: [readonly Tile[]];
   start: [];
   stop: [];
@@ -103,7 +113,10 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
         if (rendition === 0) this.safeEmit('accessunit', { data, pts, keyframe });
         else renditions.deliver(rendition, { data, pts, keyframe });
       },
-      (camera, state, error) => this.onSourceState(camera, state, error),
+      (name, state, error, kind) => {
+        if (kind === 'camera') this.onSourceState(name, state as NativeSourceState, error);
+        else this.onOutputState(name, state as NativePublisherState, error);
+      },
     );
     this.native = native;
     this.renditions = renditions;
@@ -197,6 +210,13 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     this.safeEmit('tilestate', event);
   }
 
+  private onOutputState(output: string, state: NativePublisherState, error: string): void {
+    if (!this.native) return;
+    const log = state === 'offline' ? this.logger.warn : this.logger.info;
+    log(`output ${output}: ${state}${error ? ` (${error})` : ''}`);
+    this.safeEmit('outputstate', { output, state, since: Date.now(), ...(error ? { error } : {}) });
+  }
+
   private cameraNames(): string[] {
     return this.config.cameras.map((c) => c.name);
   }
@@ -216,6 +236,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
       },
       tiles: this.currentTiles.map((t) => ({ ...t })),
       staleTimeoutMs: this.config.staleTimeoutMs,
+      outputs: publishTargets(this.config.outputs).map(({ native }) => native),
     };
   }
 }

@@ -1,7 +1,8 @@
 import type { MosaicConfig } from '../config/types';
 import type { Tile } from '../layout/tile';
 import { redactUrl } from '../redact';
-import type { NativeStats, NativeTileContent } from './nativeTypes';
+import type { NativePublisherState, NativeStats, NativeTileContent } from './nativeTypes';
+import { publishTargets } from './publishTargets';
 import type { CameraState, TileStateEvent } from './stitcher';
 
 export interface CameraStats {
@@ -26,6 +27,20 @@ export interface TileStats extends Tile {
   /** What the tile shows now: a fresh frame, its last frame, or black. */
   content: NativeTileContent;
   state: CameraState | 'unknown';
+}
+
+export interface OutputStats {
+  name: string;
+  type: 'rtsp' | 'rtp';
+  /** Password masked. */
+  url: string;
+  state: NativePublisherState;
+  bytes: number;
+  accessUnits: number;
+  dropped: number;
+  reconnects: number;
+  /** Password masked; '' when none. */
+  lastError: string;
 }
 
 export interface StitcherStats {
@@ -53,6 +68,8 @@ export interface StitcherStats {
   };
   cameras: CameraStats[];
   tiles: TileStats[];
+  /** Media servers the mosaic is published to. */
+  outputs: OutputStats[];
 }
 
 interface StatsInputs {
@@ -105,6 +122,20 @@ export function buildStats({ config, tiles, native, startedAt, renditions, camer
       latencyUs: out?.latencyUs ?? { p50: 0, p95: 0, p99: 0 },
     },
     cameras,
+    outputs: publishTargets(config.outputs).map(({ native: target, displayUrl }) => {
+      const published = native?.outputs.find((o) => o.id === target.id);
+      return {
+        name: target.id,
+        type: target.type,
+        url: displayUrl,
+        state: published?.state ?? 'offline',
+        bytes: published?.bytes ?? 0,
+        accessUnits: published?.units ?? 0,
+        dropped: published?.dropped ?? 0,
+        reconnects: published?.reconnects ?? 0,
+        lastError: published?.lastError ?? '',
+      };
+    }),
     tiles: tiles.map((tile, i) => ({
       ...tile,
       content: native?.tiles[i]?.content ?? 'black',

@@ -1,0 +1,254 @@
+#include "publisher.h"
+
+#include <algorithm>
+
+#include "av_error.h"
+#include "url_text.h"
+
+namespace mosaic {
+namespace {
+
+// Two seconds at 25 fps: a server that stalls longer than that loses video, not memory.
+constexpr size_t kQueueLimit = 50;
+
+int64_t NowUs() { return av_gettime_relative(); }
+
+// SPS and PPS NAL units (with their start codes) from an Annex-B keyframe: the stream's
+// extradata, which the RTSP muxer puts into the SDP's sprop-parameter-sets.
+std::vector<uint8_t> ParameterSets(const std::vector<uint8_t>& annex_b) {
+  std::vector<uint8_t> sets;
+  const size_t size = annex_b.size();
+  size_t i = 0;
+  auto start_code_at = [&](size_t at) {
+    return at + 3 <= size && annex_b[at] == 0 && annex_b[at + 1] == 0 && annex_b[at + 2] == 1;
+  };
+  while (i < size && !start_code_at(i)) i++;
+  while (i < size) {
+    const size_t nal = i + 3;
+    size_t next = nal;
+    while (next < size && !start_code_at(next)) next++;
+    size_t end = next;
+    while (end > nal && annex_b[end - 1] == 0) end--;  // trailing zeros belong to the next start code
+    const int type = nal < size ? annex_b[nal] & 0x1f : 0;
+    if (type == 7 || type == 8) {  // H.264 §7.4.1.2: SPS, PPS
+      sets.insert(sets.end(), {0, 0, 0, 1});
+      sets.insert(sets.end(), annex_b.begin() + nal, annex_b.begin() + end);
+    }
+    i = next;
+  }
+  return sets;
+}
+
+}  // namespace
+
+const char* PublisherStateName(PublisherState state) {
+  switch (state) {
+    case PublisherState::kConnecting: return "connecting";
+    case PublisherState::kLive: return "live";
+    case PublisherState::kOffline: return "offline";
+  }
+  return "offline";
+}
+
+Publisher::Publisher(PublisherOptions options, int width, int height,
+                     PublisherStateListener listener, std::function<void()> request_keyframe)
+    : options_(std::move(options)),
+      width_(width),
+      height_(height),
+      listener_(std::move(listener)),
+      request_keyframe_(std::move(request_keyframe)),
+      password_(UrlPassword(options_.url)) {
+  stats_.id = options_.id;
+}
+
+Publisher::~Publisher() {
+  RequestStop();
+  Join();
+}
+
+void Publisher::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void Publisher::RequestStop() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_ = true;
+  wake_.notify_all();
+}
+
+void Publisher::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+int Publisher::InterruptCallback(void* opaque) {
+  auto* self = static_cast<Publisher*>(opaque);
+  if (self->stop_) return 1;
+  const int64_t deadline = self->io_deadline_us_.load();
+  return deadline != 0 && NowUs() > deadline ? 1 : 0;
+}
+
+void Publisher::Push(std::shared_ptr<const AccessUnit> unit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (queue_.size() >= kQueueLimit) {
+    // The server is not keeping up: start again from the next keyframe rather than grow.
+    stats_.dropped += queue_.size();
+    queue_.clear();
+  }
+  queue_.push_back(std::move(unit));
+  wake_.notify_all();
+}
+
+std::shared_ptr<const AccessUnit> Publisher::NextUnit(bool keyframe_only) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_) {
+    while (!queue_.empty()) {
+      std::shared_ptr<const AccessUnit> unit = std::move(queue_.front());
+      queue_.pop_front();
+      if (!keyframe_only || unit->keyframe) return unit;
+      stats_.dropped++;
+    }
+    wake_.wait_for(lock, std::chrono::milliseconds(200));
+  }
+  return nullptr;
+}
+
+void Publisher::Run() {
+  int64_t backoff_ms = options_.reconnect_initial_ms;
+  bool first_attempt = true;
+  while (!stop_) {
+    if (!first_attempt) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stats_.reconnects++;
+    }
+    first_attempt = false;
+    SetState(PublisherState::kConnecting, "");
+    // A receiver can only start on an IDR (with SPS/PPS): ask for one and wait for it.
+    if (request_keyframe_) request_keyframe_();
+    std::shared_ptr<const AccessUnit> keyframe = NextUnit(true);
+    if (!keyframe) break;
+
+    OutputContextPtr output;
+    bool delivered = false;
+    if (Connect(*keyframe, &output)) {
+      SetState(PublisherState::kLive, "");
+      const int64_t first_pts = keyframe->pts;
+      bool ok = Send(output.get(), *keyframe, first_pts);
+      while (ok && !stop_) {
+        std::shared_ptr<const AccessUnit> unit = NextUnit(false);
+        if (!unit) break;
+        ok = Send(output.get(), *unit, first_pts);
+        delivered = true;
+      }
+      // Always: it frees the muxer's state (and says TEARDOWN over RTSP), bounded like any I/O.
+      io_deadline_us_ = NowUs() + 1000 * 1000;
+      av_write_trailer(output.get());
+      output.reset();
+    }
+    if (stop_) break;
+    if (delivered) backoff_ms = options_.reconnect_initial_ms;
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [this] { return stop_.load(); });
+    backoff_ms = std::min<int64_t>(backoff_ms * 2, options_.reconnect_max_ms);
+  }
+  io_deadline_us_ = 0;
+}
+
+bool Publisher::Connect(const AccessUnit& keyframe, OutputContextPtr* output) {
+  const bool rtsp = options_.kind == PublisherOptions::Kind::kRtsp;
+  AVFormatContext* raw = nullptr;
+  int result = avformat_alloc_output_context2(&raw, nullptr, rtsp ? "rtsp" : "rtp",
+                                              options_.url.c_str());
+  if (result < 0 || !raw) {
+    Fail(AvErrorText("create output", result));
+    return false;
+  }
+  OutputContextPtr owned(raw);
+  raw->interrupt_callback = {&Publisher::InterruptCallback, this};
+
+  AVStream* stream = avformat_new_stream(raw, nullptr);
+  if (!stream) {
+    Fail("out of memory");
+    return false;
+  }
+  stream->time_base = {1, 90000};
+  AVCodecParameters* params = stream->codecpar;
+  params->codec_type = AVMEDIA_TYPE_VIDEO;
+  params->codec_id = AV_CODEC_ID_H264;
+  params->width = width_;
+  params->height = height_;
+  const std::vector<uint8_t> sets = ParameterSets(keyframe.data);
+  params->extradata = static_cast<uint8_t*>(av_mallocz(sets.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (!params->extradata) {
+    Fail("out of memory");
+    return false;
+  }
+  std::copy(sets.begin(), sets.end(), params->extradata);
+  params->extradata_size = static_cast<int>(sets.size());
+
+  Dictionary settings;
+  if (rtsp) {
+    settings.Set("rtsp_transport", options_.transport == Transport::kUdp ? "udp" : "tcp");
+  } else {
+    settings.Set("payload_type", options_.payload_type);
+  }
+  io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.io_timeout_ms) * 1000;
+  if (!(raw->oformat->flags & AVFMT_NOFILE)) {
+    result = avio_open2(&raw->pb, options_.url.c_str(), AVIO_FLAG_WRITE, &raw->interrupt_callback,
+                        nullptr);
+    if (result < 0) {
+      Fail(AvErrorText("open", result));
+      return false;
+    }
+  }
+  result = avformat_write_header(raw, settings.Address());
+  if (result < 0) {
+    Fail(result == AVERROR_EXIT ? "no answer within " + std::to_string(options_.io_timeout_ms) + " ms"
+                                : AvErrorText("connect", result));
+    return false;
+  }
+  *output = std::move(owned);
+  return true;
+}
+
+bool Publisher::Send(AVFormatContext* output, const AccessUnit& unit, int64_t first_pts) {
+  PacketPtr packet = MakePacket();
+  if (av_new_packet(packet.get(), static_cast<int>(unit.data.size())) < 0) {
+    Fail("out of memory");
+    return false;
+  }
+  std::copy(unit.data.begin(), unit.data.end(), packet->data);
+  packet->stream_index = 0;
+  packet->pts = packet->dts = av_rescale_q(unit.pts - first_pts, {1, 90000},
+                                           output->streams[0]->time_base);
+  if (unit.keyframe) packet->flags |= AV_PKT_FLAG_KEY;
+  io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.io_timeout_ms) * 1000;
+  const int result = av_write_frame(output, packet.get());
+  if (result < 0) {
+    Fail(AvErrorText("send", result));
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.bytes += unit.data.size();
+  stats_.units++;
+  return true;
+}
+
+void Publisher::SetState(PublisherState state, const std::string& error) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stats_.state == state && (error.empty() || error == stats_.last_error)) return;
+    stats_.state = state;
+    if (!error.empty()) stats_.last_error = error;
+  }
+  if (listener_) listener_(options_.id, state, error);
+}
+
+void Publisher::Fail(const std::string& error) {
+  if (stop_) return;
+  SetState(PublisherState::kOffline, RedactSecret(RedactSecret(error, options_.url), password_));
+}
+
+PublisherStats Publisher::Stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+}  // namespace mosaic

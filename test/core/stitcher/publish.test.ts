@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { dePacketizeRtpPackets, RtpPacket } from 'werift';
+import { Stitcher, type OutputStateEvent } from '../../../src/core/stitcher/stitcher';
+import { assertTileColour, decodeH264 } from '../../fixtures/pixels';
+import { RtspRecordServer } from '../../fixtures/rtspRecordServer';
+import { sleep, waitFor } from '../../helpers/wait';
+
+// Publishing the encoded mosaic, as encoded, to media servers: RTSP RECORD (MediaMTX-style)
+// and plain RTP (Janus-style). A failing output never disturbs the mosaic.
+let server: RtspRecordServer;
+let receiver: Socket;
+const rtp: RtpPacket[] = [];
+let stitcher: Stitcher;
+const events: OutputStateEvent[] = [];
+
+before(async () => {
+  server = new RtspRecordServer();
+  await server.start();
+  receiver = createSocket('udp4');
+  receiver.on('message', (message) => rtp.push(RtpPacket.deSerialize(message)));
+  await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
+  stitcher = new Stitcher({
+    cameras: [
+      { name: 'red', url: 'demo:color?c=red&size=320x180&rate=25' },
+      { name: 'blue', url: 'demo:color?c=blue&size=320x180&rate=25' },
+    ],
+    output: { width: 640, height: 360, fps: 25, bitrate: 1000000, gop: 25 },
+    layout: { preset: 'grid', cameras: ['red', 'blue'] },
+    outputs: [
+      { name: 'mediamtx', type: 'rtsp', url: server.url.replace('rtsp://', 'rtsp://pub:s3cr3t-pub@') },
+      { name: 'janus', type: 'rtp', host: '127.0.0.1', port: receiver.address().port, payloadType: 100 },
+    ],
+  });
+  stitcher.on('outputstate', (event) => events.push(event));
+  await stitcher.start();
+});
+
+after(async () => {
+  await stitcher?.stop();
+  await server?.stop();
+  receiver?.close();
+});
+
+const output = (name: string) => stitcher.stats().outputs.find((o) => o.name === name)!;
+
+test('RTSP publish: the server records the mosaic at its size, rate and colours', async () => {
+  await waitFor('the RTSP output to be live', () => output('mediamtx').state === 'live', 10000);
+  await sleep(1500);
+  const recorded = readFileSync(server.recording);
+  const frames = await decodeH264(recorded);
+  assert.ok(frames.length >= 25, `${frames.length} frames recorded`);
+  const last = frames[frames.length - 1];
+  assert.equal(`${last.width}x${last.height}`, '640x360');
+  assertTileColour(last, { x: 0, y: 0, width: 320, height: 360 }, 'ff0000', 40, 'red');
+  assertTileColour(last, { x: 320, y: 0, width: 320, height: 360 }, '0000ff', 40, 'blue');
+  assert.doesNotMatch(JSON.stringify(stitcher.stats()), /s3cr3t-pub/);
+});
+
+test('RTP: packets carry the payload type asked for and depacketize to the mosaic', async () => {
+  await waitFor('RTP packets', () => rtp.length > 100, 5000);
+  assert.ok(rtp.every((p) => p.header.payloadType === 100), 'payload type 100');
+  // Reassemble from the first keyframe (its SPS/PPS travel in-band) by RTP timestamp.
+  const byTimestamp = new Map<number, RtpPacket[]>();
+  for (const packet of rtp) byTimestamp.set(packet.header.timestamp, [...(byTimestamp.get(packet.header.timestamp) ?? []), packet]);
+  const units = [...byTimestamp.values()].map((packets) => dePacketizeRtpPackets('MPEG4/ISO/AVC', packets));
+  const first = units.findIndex((u) => u.isKeyframe);
+  assert.ok(first >= 0, 'a keyframe arrived');
+  const frames = await decodeH264(Buffer.concat(units.slice(first).map((u) => u.data)));
+  const last = frames[frames.length - 1];
+  assert.equal(`${last.width}x${last.height}`, '640x360');
+  assertTileColour(last, { x: 0, y: 0, width: 320, height: 360 }, 'ff0000', 40, 'red over RTP');
+});
+
+test('the RTSP server restarting: publishing resumes by itself; the mosaic never stalls', async () => {
+  const framesBefore = stitcher.stats().output.frames;
+  const rtpBefore = rtp.length;
+  await server.stop();
+  await waitFor('the output to notice', () => output('mediamtx').state !== 'live', 8000);
+  await server.restart();
+  await waitFor('the output to be live again', () => output('mediamtx').state === 'live', 15000);
+  // Solid colours compress to a few hundred bytes a frame: a second of video is over 2 kB.
+  await waitFor('the new recording to grow', () => existsSync(server.recording) && statSync(server.recording).size > 2000, 8000);
+  const resumed = await decodeH264(readFileSync(server.recording));
+  assert.ok(resumed.length >= 10, `${resumed.length} frames in the new recording`);
+  assert.ok(output('mediamtx').reconnects >= 1);
+  assert.ok(events.some((e) => e.output === 'mediamtx' && e.state === 'offline'));
+  assert.ok(stitcher.stats().output.frames > framesBefore + 25, 'the mosaic kept encoding');
+  assert.ok(rtp.length > rtpBefore + 25, 'the other output kept sending (a packet or more a frame)');
+  assert.equal(stitcher.stats().output.skippedTicks, 0);
+});
+
+test('an output with nothing behind it is offline with a reason; outputs need their fields', async () => {
+  assert.throws(
+    () => new Stitcher({ cameras: [{ name: 'a', url: 'demo:testsrc2' }], outputs: [{ type: 'rtp', host: '127.0.0.1' }] }),
+    /outputs\[0\]\.port: is required for an rtp output/,
+  );
+  assert.throws(
+    () => new Stitcher({ cameras: [{ name: 'a', url: 'demo:testsrc2' }], outputs: [{ type: 'rtsp', url: 'http://x' }] }),
+    /outputs\[0\]\.url: must start with rtsp:\/\//,
+  );
+});
