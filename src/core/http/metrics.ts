@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { CameraStats, StitcherStats } from '../stitcher/stitcherStats';
+import type { CameraStats, OutputStats, StitcherStats } from '../stitcher/stitcherStats';
 import type { ViewerStats } from '../webrtc/viewer';
 
 /** One labelled value of a metric. */
@@ -29,6 +29,8 @@ export class MosaicMetrics {
     const read = () => (this.scrape ??= { stats: source.stats(), viewers: source.viewers() });
     const cameras = (value: (camera: CameraStats) => number) => () =>
       read().stats.cameras.map((camera) => ({ labels: { camera: camera.name }, value: value(camera) }));
+    const outputs = (value: (output: OutputStats) => number) => () =>
+      read().stats.outputs.map((output) => ({ labels: { output: output.name }, value: value(output) }));
     const one = (value: () => number) => () => [{ labels: {}, value: value() }];
 
     this.define(
@@ -113,6 +115,27 @@ export class MosaicMetrics {
       'Reconnections to the camera',
       cameras((c) => c.reconnects),
       ['camera'],
+    );
+    this.define(
+      'gauge',
+      'camera_mosaic_output_up',
+      '1 while the output (a media server the mosaic is published to) is live',
+      outputs((o) => (o.state === 'live' ? 1 : 0)),
+      ['output'],
+    );
+    this.define(
+      'counter',
+      'camera_mosaic_output_sent_bytes_total',
+      'Bytes published to the output',
+      outputs((o) => o.bytes),
+      ['output'],
+    );
+    this.define(
+      'counter',
+      'camera_mosaic_output_reconnects_total',
+      'Reconnections to the output',
+      outputs((o) => o.reconnects),
+      ['output'],
     );
   }
 

@@ -31,6 +31,8 @@ export interface StatsDocument {
   }[];
   /** Camera URLs with their passwords masked. */
   cameras: StitcherStats['cameras'];
+  /** Media servers the mosaic is published to (URLs with passwords masked). */
+  outputs: StitcherStats['outputs'];
   viewers: ViewerStats[];
 }
 
@@ -62,6 +64,7 @@ export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): Sta
       };
     }),
     cameras: stats.cameras,
+    outputs: stats.outputs,
     viewers,
   };
 }
