@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { dePacketizeRtpPackets, RtpPacket } from 'werift';
+import { RtpPacket } from 'werift';
 import { Stitcher, type OutputStateEvent } from '../../../src/core/stitcher/stitcher';
 import { assertTileColour, decodeH264 } from '../../fixtures/pixels';
 import { RtspRecordServer } from '../../fixtures/rtspRecordServer';
+import { annexBFromRtp } from '../../helpers/rtpH264';
 import { sleep, waitFor } from '../../helpers/wait';
 
 // Publishing the encoded mosaic, as encoded, to media servers: RTSP RECORD (MediaMTX-style)
@@ -62,13 +63,9 @@ test('RTSP publish: the server records the mosaic at its size, rate and colours'
 test('RTP: packets carry the payload type asked for and depacketize to the mosaic', async () => {
   await waitFor('RTP packets', () => rtp.length > 100, 5000);
   assert.ok(rtp.every((p) => p.header.payloadType === 100), 'payload type 100');
-  // Reassemble from the first keyframe (its SPS/PPS travel in-band) by RTP timestamp.
-  const byTimestamp = new Map<number, RtpPacket[]>();
-  for (const packet of rtp) byTimestamp.set(packet.header.timestamp, [...(byTimestamp.get(packet.header.timestamp) ?? []), packet]);
-  const units = [...byTimestamp.values()].map((packets) => dePacketizeRtpPackets('MPEG4/ISO/AVC', packets));
-  const first = units.findIndex((u) => u.isKeyframe);
-  assert.ok(first >= 0, 'a keyframe arrived');
-  const frames = await decodeH264(Buffer.concat(units.slice(first).map((u) => u.data)));
+  const annexB = annexBFromRtp(rtp);
+  assert.ok(annexB.length > 0, 'a keyframe arrived');
+  const frames = await decodeH264(annexB);
   const last = frames[frames.length - 1];
   assert.equal(`${last.width}x${last.height}`, '640x360');
   assertTileColour(last, { x: 0, y: 0, width: 320, height: 360 }, 'ff0000', 40, 'red over RTP');
