@@ -14,6 +14,8 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   # the player page's tests: headless Chromium, driven by playwright-core
   chromium
+  # the publishing tests: a real Janus, in a network namespace the test makes (ip netns)
+  janus iproute2 openssl
   # benchmarks: GNU time reads a finished process's CPU and peak RSS from the kernel
   time
 )
