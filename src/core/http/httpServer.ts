@@ -83,7 +83,7 @@ export class HttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req.url ?? '/');
       if (req.method === 'OPTIONS') {
         // CORS preflight: browsers send it without credentials, so it never needs the token.
         res.writeHead(204, { ...corsHeaders, 'Content-Length': '0' });
@@ -141,5 +141,18 @@ export class HttpServer {
     send(res, 500, JSON.stringify({ error: 'internal error' }), {
       'Content-Type': 'application/json; charset=utf-8',
     });
+  }
+}
+
+/**
+ * The request target as a URL. Its path is taken as a path even when it starts with `//`, which
+ * `new URL(target, base)` would read as a host (`//stats` served `/`, `//` threw: issue found by
+ * the fuzzer, test/soak/fuzz.test.ts).
+ */
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+  } catch {
+    throw new HttpError(400, 'malformed request target');
   }
 }
