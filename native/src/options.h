@@ -17,7 +17,9 @@ struct CameraOptions {
   int open_timeout_ms = 5000;         // connect + DESCRIBE/SETUP/PLAY
   int read_timeout_ms = 5000;         // no packet for this long = connection lost
   int reconnect_initial_ms = 500;     // first back-off after a failure
-  int reconnect_max_ms = 10000;       // back-off cap
+  // Back-off cap: low, because a camera that answers again should be live within ~2 s, and one
+  // connection attempt a second costs a dead camera (and us) nothing.
+  int reconnect_max_ms = 1000;
   int stale_after_ms = 2000;          // live -> stale when no frame for this long
 };
 

@@ -15,7 +15,7 @@ export interface NativeCameraOptions {
   readTimeoutMs?: number;
   /** First reconnect delay, doubled per failure. Default 500. */
   reconnectInitialMs?: number;
-  /** Reconnect delay cap. Default 10000. */
+  /** Reconnect delay cap. Default 1000. */
   reconnectMaxMs?: number;
   /** live → stale after this long without a frame. Default 2000. */
   staleAfterMs?: number;
