@@ -1,0 +1,36 @@
+import { ConfigError } from '../core/errors';
+import type { MosaicRuntime } from './mosaicRuntime';
+import type { Node, NodeApi } from './nodeRedTypes';
+
+/** A mosaic-engine config node: what mosaic-control, -status and -snapshot find via `engine`. */
+export interface MosaicEngineNode extends Node {
+  mosaic: MosaicRuntime;
+}
+
+/**
+ * The mosaic-engine node that `engineId` names, or undefined (with a red status on `node`) when
+ * the property is empty or names no deployed config node.
+ */
+export function findMosaic(RED: NodeApi, node: Node, engineId: unknown): MosaicRuntime | undefined {
+  const configNode =
+    typeof engineId === 'string' && engineId !== '' ? RED.nodes.getNode(engineId) : undefined;
+  const mosaic = (configNode as Partial<MosaicEngineNode> | undefined | null)?.mosaic;
+  if (!mosaic) {
+    node.status({ fill: 'red', shape: 'ring', text: 'no mosaic-engine configured' });
+    node.error('no mosaic-engine configured: pick one in the node\'s "Engine" field');
+    return undefined;
+  }
+  return mosaic;
+}
+
+/** A short text for a node status: the first issue of a ConfigError, else the message. */
+export function shortReason(error: unknown): string {
+  const text =
+    error instanceof ConfigError && error.issues[0]
+      ? `${error.issues[0].field}: ${error.issues[0].reason}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  const line = text.split('\n')[0];
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}

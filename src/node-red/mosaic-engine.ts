@@ -1,0 +1,53 @@
+import { Engine } from '../core/engine';
+import type { LogLevel } from '../core/logger';
+import { redactText } from '../core/redact';
+import {
+  engineDocument,
+  passwordsInFlowFile,
+  type EngineCredentials,
+  type EngineNodeProperties,
+} from './engineDocument';
+import type { MosaicEngineNode } from './engineClient';
+import { MosaicRuntime } from './mosaicRuntime';
+import type { NodeApi, NodeDef } from './nodeRedTypes';
+
+type MosaicEngineDef = NodeDef & EngineNodeProperties;
+
+/**
+ * The `mosaic-engine` config node: cameras, output, default layout and server, owning one Engine
+ * shared by every node that points at it. The engine starts when the first of them needs it and
+ * is closed, port and cameras included, on redeploy and on Node-RED's shutdown.
+ */
+export = function register(RED: NodeApi): void {
+  function MosaicEngine(this: MosaicEngineNode, def: MosaicEngineDef): void {
+    RED.nodes.createNode(this, def);
+    const credentials = (this.credentials ?? {}) as EngineCredentials;
+    let secrets: string[] = credentials.token ? [credentials.token] : [];
+    const logSink = (level: LogLevel, scope: string, message: string): void => {
+      const line = `[${scope}] ${redactText(message, secrets)}`;
+      if (level === 'error' || level === 'warn') this.warn(line);
+      else if (level === 'info') this.log(line);
+      else this.debug(line);
+    };
+    this.mosaic = new MosaicRuntime(() => {
+      const document = engineDocument(def, credentials);
+      secrets = document.secrets;
+      for (const field of passwordsInFlowFile(def.cameras)) {
+        this.warn(
+          `${field} holds a password, which the flow file keeps in clear text: use the password field`,
+        );
+      }
+      return new Engine(document.config, { logSink });
+    });
+    this.on('close', (_removed, done) => {
+      void this.mosaic.close().then(done);
+    });
+  }
+  RED.nodes.registerType('mosaic-engine', MosaicEngine, {
+    credentials: {
+      users: { type: 'text' },
+      passwords: { type: 'password' },
+      token: { type: 'password' },
+    },
+  });
+};

@@ -1,0 +1,70 @@
+import { ConfigError } from '../core/errors';
+import { findMosaic, shortReason } from './engineClient';
+import { snapshotOptions, type SnapshotOptions } from './nodeOptions';
+import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
+
+type MosaicSnapshotDef = NodeDef & { engine?: string; width?: unknown; height?: unknown; quality?: unknown };
+
+/**
+ * `mosaic-snapshot`: any input → `msg.payload` = a JPEG of the current mosaic (a Buffer), sized by
+ * the node's properties or `msg.snapshot = {width, height, quality}`.
+ */
+export = function register(RED: NodeApi): void {
+  function MosaicSnapshot(this: Node, def: MosaicSnapshotDef): void {
+    RED.nodes.createNode(this, def);
+    const mosaic = findMosaic(RED, this, def.engine);
+    let defaults: SnapshotOptions = {};
+    try {
+      defaults = snapshotOptions({ width: def.width, height: def.height, quality: def.quality }, '');
+    } catch (error) {
+      this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+      this.error(error);
+      return;
+    }
+    if (mosaic) {
+      mosaic.start().catch((error: unknown) => {
+        this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+        this.error(error);
+      });
+    }
+
+    this.on('input', (msg, send, done) => {
+      if (!mosaic) {
+        done(new Error('no mosaic-engine configured'));
+        return;
+      }
+      const take = async (): Promise<Buffer> => {
+        const override = msg['snapshot'];
+        if (override !== undefined && !isRecord(override)) {
+          throw new ConfigError([
+            { field: 'snapshot', reason: 'must be an object {width, height, quality}' },
+          ]);
+        }
+        const options =
+          override === undefined ? defaults : { ...defaults, ...snapshotOptions(override, 'snapshot') };
+        const engine = await mosaic.whenRunning();
+        return engine.stitcher.snapshot(options);
+      };
+      take().then(
+        (jpeg) => {
+          this.status({
+            fill: 'green',
+            shape: 'dot',
+            text: `${Math.round(jpeg.length / 1024)} KiB at ${new Date().toLocaleTimeString()}`,
+          });
+          send({ ...msg, payload: jpeg, contentType: 'image/jpeg' });
+          done();
+        },
+        (error: unknown) => {
+          this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+          done(error);
+        },
+      );
+    });
+  }
+  RED.nodes.registerType('mosaic-snapshot', MosaicSnapshot);
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,105 @@
+import type { Engine } from '../core/engine';
+import { EnhancedEventEmitter } from '../core/enhancedEvents';
+import { InvalidStateError } from '../core/errors';
+import type { TileStateEvent } from '../core/stitcher/stitcher';
+
+export interface MosaicRuntimeEvents extends Record<string, unknown[]> {
+  /** A camera's state changed. */
+  tilestate: [TileStateEvent];
+  /** The cameras and encoder started or stopped. */
+  runningchange: [running: boolean];
+}
+
+/**
+ * The one Engine of a `mosaic-engine` config node, shared by every node that points at it
+ * (Node-RED's serial-port + serialPool pattern, without a global pool: the config node is the
+ * owner). Created and started by the first node that needs it; `stop()` parks the cameras and
+ * the encoder but keeps the HTTP server and its port; `close()` frees everything, for good.
+ * Its events follow whichever Engine is current, so a listener outlives a failed start.
+ */
+export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
+  private engine: Engine | undefined;
+  private starting: Promise<Engine> | undefined;
+  private stopped = false;
+  private closed = false;
+
+  /** `makeEngine` validates the config (throwing ConfigError) and makes an Engine, unstarted. */
+  constructor(private readonly makeEngine: () => Engine) {
+    super();
+  }
+
+  /** The Engine, made on first use (not started). Throws ConfigError naming each invalid field. */
+  get(): Engine {
+    if (this.closed) throw new InvalidStateError('the mosaic-engine node was closed (redeployed)');
+    if (!this.engine) {
+      const engine = this.makeEngine();
+      engine.on('tilestate', (event) => this.safeEmit('tilestate', event));
+      engine.stitcher.on('start', () => this.safeEmit('runningchange', true));
+      engine.stitcher.on('stop', () => this.safeEmit('runningchange', false));
+      this.engine = engine;
+    }
+    return this.engine;
+  }
+
+  /** The Engine if one has been made (and not discarded after a failed start). */
+  current(): Engine | undefined {
+    return this.engine;
+  }
+
+  /** Whether the cameras and encoder run now. */
+  get running(): boolean {
+    return this.engine?.stitcher.running ?? false;
+  }
+
+  /**
+   * Starts the engine (cameras, encoder, HTTP server) or, after `stop()`, the cameras again.
+   * Concurrent calls share one start. A failed first start frees the engine so a later call can
+   * try again with a fresh one (an Engine cannot restart).
+   */
+  start(): Promise<Engine> {
+    this.stopped = false;
+    this.starting ??= this.startOnce().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Resolves with the running engine; rejects when a `stop` command parked it. */
+  async whenRunning(): Promise<Engine> {
+    if (this.stopped) throw new InvalidStateError('the mosaic is stopped (send mosaic-control "start")');
+    return this.start();
+  }
+
+  /** Stops the cameras and the encoder; the HTTP server keeps its port. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting?.catch(() => undefined);
+    await this.engine?.stitcher.stop();
+  }
+
+  /** Closes the engine (viewers, HTTP server, cameras). Idempotent; never rejects. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.starting?.catch(() => undefined);
+    await this.engine?.close();
+  }
+
+  private async startOnce(): Promise<Engine> {
+    const engine = this.get();
+    try {
+      if (engine.port === 0) await engine.start();
+      else if (!engine.stitcher.running) await engine.stitcher.start();
+    } catch (error) {
+      if (engine.port === 0) {
+        this.engine = undefined;
+        await engine.close();
+      }
+      throw error;
+    }
+    if (this.closed) {
+      await engine.close();
+      throw new InvalidStateError('the mosaic-engine node was closed (redeployed)');
+    }
+    return engine;
+  }
+}

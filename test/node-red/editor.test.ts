@@ -1,0 +1,185 @@
+/**
+ * The editor side, in headless Chromium against a real Node-RED 4 and 5: the palette, each node's help
+ * (Inputs, Outputs, Details), the editor's validation, and the mosaic-engine dialog's camera list
+ * with credentials (a user shown back, a password kept without ever reaching the browser).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, nodeRedVersions, NodeRedRuntime } from '../helpers/nodeRedRuntime';
+import { waitFor } from '../helpers/wait';
+
+const chromiumPath = '/usr/bin/chromium';
+const skip = !existsSync(chromiumPath) && 'no /usr/bin/chromium';
+const example = join(__dirname, '..', '..', '..', 'examples', 'flows', 'focus-on-motion.json');
+
+for (const version of nodeRedVersions) {
+  describe(version.label, () => {
+    let red: NodeRedRuntime | undefined;
+    let browser: Browser | undefined;
+    let page: Page;
+    let engineId = '';
+    const pageErrors: string[] = [];
+
+    before(async () => {
+      if (skip) return;
+      red = new NodeRedRuntime({
+        ...(await version.runtime()),
+        port: await freePort(),
+      });
+      await red.start();
+      const enginePort = await freePort();
+      const flow: Record<string, unknown>[] = (
+        JSON.parse(readFileSync(example, 'utf8')) as Record<string, unknown>[]
+      ).map((node) =>
+        node['type'] === 'mosaic-engine'
+          ? {
+              ...node,
+              port: String(enginePort),
+              host: '127.0.0.1',
+              width: '640',
+              height: '360',
+              credentials: { users: '{"door":"admin"}', passwords: '{"door":"pw-kept"}' },
+            }
+          : { ...node, z: 'tab' },
+      );
+      engineId = String(flow.find((n) => n['type'] === 'mosaic-engine')?.['id']);
+      await red.deploy([{ id: 'tab', type: 'tab', label: 'example' }, ...flow]);
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu'],
+      });
+      page = await browser.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(red.url);
+      await page.waitForFunction(
+        'window.RED && RED.nodes && RED.nodes.getType("mosaic-control") && RED.nodes.node("c0a1f0c5e1000004")',
+        null,
+        {
+          timeout: 30000,
+        },
+      );
+    });
+
+    after(async () => {
+      await browser?.close();
+      await red?.dispose();
+    });
+
+    test(
+      'the palette shows the three nodes under "camera mosaic", each with its help',
+      { skip },
+      async () => {
+        const found =
+          await page.evaluate(`['mosaic-control', 'mosaic-status', 'mosaic-snapshot', 'mosaic-engine'].map((type) => {
+      const help = document.querySelector('script[data-help-name="' + type + '"]');
+      return { type, category: RED.nodes.getType(type).category, help: help ? help.innerHTML : '' };
+    })`);
+        for (const { type, category, help } of found as { type: string; category: string; help: string }[]) {
+          assert.equal(category, type === 'mosaic-engine' ? 'config' : 'camera mosaic', type);
+          if (type !== 'mosaic-engine') {
+            for (const heading of ['Inputs', 'Outputs', 'Details'])
+              assert.ok(help.includes(`<h3>${heading}</h3>`), `${type} help has ${heading}`);
+          } else {
+            assert.ok(
+              help.includes('<h3>Details</h3>') && help.includes('credentials'),
+              'mosaic-engine help',
+            );
+          }
+        }
+        const inPalette = await page.evaluate(
+          `[...document.querySelectorAll('.red-ui-palette-node[data-palette-type^="mosaic-"]')].map((e) => e.getAttribute('data-palette-type')).sort()`,
+        );
+        assert.deepEqual(inPalette, ['mosaic-control', 'mosaic-snapshot', 'mosaic-status']);
+        assert.deepEqual(pageErrors, []);
+      },
+    );
+
+    test('the editor validates the properties as the runtime schema does', { skip }, async () => {
+      const checks = (await page.evaluate(`(() => {
+      const engine = RED.nodes.getType('mosaic-engine').defaults;
+      const snapshot = RED.nodes.getType('mosaic-snapshot').defaults;
+      const status = RED.nodes.getType('mosaic-status').defaults;
+      const ok = (field, value) => field.validate.call({}, value);
+      return {
+        deployedValid: RED.nodes.node('${engineId}').valid && RED.nodes.node('c0a1f0c5e1000004').valid,
+        evenWidth: ok(engine.width, '640'), oddWidth: ok(engine.width, '641'), emptyWidth: ok(engine.width, ''),
+        badUrl: ok(engine.cameras, [{ name: 'a', url: 'http://x' }]), badName: ok(engine.cameras, [{ name: 'a b', url: 'demo:x' }]),
+        passwordInUrl: ok(engine.cameras, [{ name: 'a', url: 'rtsp://admin:secret@cam/1' }]), userInUrl: ok(engine.cameras, [{ name: 'a', url: 'rtsp://admin@cam/1' }]),
+      duplicate: ok(engine.cameras, [{ name: 'a', url: 'demo:x' }, { name: 'a', url: 'demo:y' }]),
+        badLayout: ok(engine.layout, '{preset'), goodLayout: ok(engine.layout, '{"preset":"grid"}'),
+        port0: ok(engine.port, '0'), quality: ok(snapshot.quality, '101'), oddSnapshot: ok(snapshot.width, '333'),
+        negativeInterval: ok(status.interval, '-1'),
+      };
+    })()`)) as Record<string, boolean>;
+      assert.deepEqual(checks, {
+        deployedValid: true,
+        evenWidth: true,
+        oddWidth: false,
+        emptyWidth: true,
+        badUrl: false,
+        badName: false,
+        passwordInUrl: false,
+        userInUrl: true,
+        duplicate: false,
+        badLayout: false,
+        goodLayout: true,
+        port0: false,
+        quality: false,
+        oddSnapshot: false,
+        negativeInterval: false,
+      });
+    });
+
+    test(
+      'the engine dialog lists the cameras with their users; a saved edit keeps the stored password',
+      { skip },
+      async () => {
+        assert.ok(red);
+        await page.evaluate(`RED.editor.editConfig('', 'mosaic-engine', '${engineId}')`);
+        await page.waitForFunction(
+          `$('#node-config-input-cameras-list').length && $('#node-config-input-cameras-list').editableList('items').length === 4`,
+          null,
+          { timeout: 10000 },
+        );
+        const rows =
+          (await page.evaluate(`$('#node-config-input-cameras-list').editableList('items').map(function () {
+      const row = $(this);
+      return { name: row.find('.camera-name').val(), user: row.find('.camera-user').val(),
+        password: row.find('.camera-password').val(), placeholder: row.find('.camera-password').attr('placeholder') };
+    }).get()`)) as { name: string; user: string; password: string; placeholder: string }[];
+        assert.deepEqual(rows[0], {
+          name: 'door',
+          user: 'admin',
+          password: '',
+          placeholder: 'password: unchanged',
+        });
+        assert.equal(rows[1].user, '');
+        await page.evaluate(`$('#node-config-input-cameras-list .camera-user').eq(1).val('bob')`);
+        await page.click('#node-config-dialog-ok');
+        await page.waitForFunction(`!$('#red-ui-header-button-deploy').hasClass('disabled')`, null, {
+          timeout: 5000,
+        });
+        await page.click('#red-ui-header-button-deploy');
+        const credentials = await waitFor(
+          'the new user deployed',
+          async () => {
+            const stored = await red?.get<{ users?: string; has_passwords?: boolean }>(
+              `/credentials/mosaic-engine/${engineId}`,
+            );
+            return stored?.users?.includes('bob') && stored;
+          },
+          15000,
+          300,
+        );
+        assert.deepEqual(JSON.parse(String(credentials.users)), { door: 'admin', garden: 'bob' });
+        assert.equal(credentials.has_passwords, true, 'the password typed before is kept');
+        assert.ok(!JSON.stringify(credentials).includes('pw-kept'), 'the editor never receives a password');
+        assert.deepEqual(pageErrors, []);
+      },
+    );
+  });
+}
