@@ -21,3 +21,6 @@ export { createLogger, type Logger, type LogLevel, type LogSink } from './core/l
 export { demoConfig } from './core/demoConfig';
 export type { Tile, FitMode } from './core/layout/tile';
 export * from './core/config';
+
+// Homebridge loads the package main and calls its default export (src/homebridge/index.ts).
+export { default } from './homebridge/index';

@@ -139,7 +139,7 @@ export interface NativeStats {
 export type NativeAccessUnitCallback = (data: Buffer, pts: number, keyframe: boolean, rendition: number) => void;
 
 /** An extra encoding of the canvas; fps is capped at the canvas rate natively. */
-export interface NativeRenditionOptions extends NativeOutputOptions {}
+export type NativeRenditionOptions = NativeOutputOptions;
 /**
  * Called on the JS thread when a camera's or an output's state changes; `error` is '' or masked
  * text.
