@@ -31,6 +31,8 @@ export interface EngineCredentials {
   users?: string;
   passwords?: string;
   token?: string;
+  /** JSON array of publishing outputs (`outputs` in the core config); may hold logins. */
+  outputs?: string;
 }
 
 export interface EngineDocument {
@@ -75,11 +77,19 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
   if (stale !== undefined) config['staleTimeoutMs'] = stale;
   const layout = parseJson(props.layout, 'layout', issues);
   if (layout !== undefined) config['layout'] = layout;
+  const outputs = parseJson(credentials.outputs, 'outputs', issues);
+  if (outputs !== undefined) config['outputs'] = outputs;
   if (issues.length > 0) throw new ConfigError(issues);
   const secrets = [
     ...Object.values(passwords),
     ...cameras.flatMap((c) => (typeof c['url'] === 'string' ? urlPasswords(c['url']) : [])),
     ...(credentials.token ? [credentials.token] : []),
+    ...(Array.isArray(outputs)
+      ? outputs.flatMap((o: unknown) => {
+          const url = (typeof o === 'object' && o !== null ? (o as { url?: unknown }).url : undefined);
+          return typeof url === 'string' ? urlPasswords(url) : [];
+        })
+      : []),
   ].filter((s) => s !== '');
   return { config, secrets };
 }

@@ -48,6 +48,8 @@ export = function register(RED: NodeApi): void {
       users: { type: 'text' },
       passwords: { type: 'password' },
       token: { type: 'password' },
+      // Kept with the credentials (encrypted, out of the flow file): publish URLs may hold a login.
+      outputs: { type: 'text' },
     },
   });
 };

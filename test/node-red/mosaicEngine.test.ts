@@ -119,7 +119,17 @@ test('engineDocument: empty fields take the defaults, numbers from text, JSON la
   assert.deepEqual(secrets, ['p', 'p']);
 });
 
+test('engineDocument: publishing outputs come from the credentials, their passwords masked', () => {
+  const { config, secrets } = engineDocument(
+    { cameras: [{ name: 'a', url: 'demo:testsrc2' }] },
+    { outputs: '[{"type":"rtsp","url":"rtsp://pub:pub-s3cret@mediamtx:8554/mosaic"}]' },
+  );
+  assert.deepEqual(config['outputs'], [{ type: 'rtsp', url: 'rtsp://pub:pub-s3cret@mediamtx:8554/mosaic' }]);
+  assert.ok(secrets.includes('pub-s3cret'));
+});
+
 const badDocuments: [string, Parameters<typeof engineDocument>, RegExp][] = [
+  ['outputs that are not JSON', [{ cameras: [] }, { outputs: '[{' }], /^outputs: is not valid JSON/],
   ['layout that is not JSON', [{ cameras: [], layout: '{preset' }, {}], /^layout: is not valid JSON/],
   [
     'passwords that are not JSON',
