@@ -68,6 +68,7 @@ describe('validateConfig accepts', () => {
       },
       staleTimeoutMs: 10_000,
       server: { port: 8081, host: '0.0.0.0', maxViewers: 20, iceAddresses: [] },
+      outputs: [],
     });
   });
 
