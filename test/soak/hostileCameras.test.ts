@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Engine } from '../../src/core/engine';
+import type { CameraStats } from '../../src/core/stitcher/stitcherStats';
+import { startCameras, type RtspCamera } from '../fixtures/rtspCamera';
+import { sleep, waitFor } from '../helpers/wait';
+import { WhepClient } from '../helpers/whepClient';
+import { reportFigures } from './soakScale';
+
+// Cameras that misbehave, all in one mosaic with a steady camera and a viewer: 60 fps and 1 fps,
+// a new resolution and a new codec after a reboot, one that stalls mid-stream, one that answers
+// 404. Each tile shows the right state and reason; the steady tile and the viewer never slow down.
+let cameras: RtspCamera[] = [];
+let engine: Engine;
+let viewer: WhepClient;
+const names = ['steady', 'fast', 'slow', 'resize', 'recodec', 'staller', 'notfound'];
+
+before(async () => {
+  cameras = await startCameras([
+    { colour: 'ffffff', width: 320, height: 180 },
+    { colour: 'ff0000', width: 320, height: 180, fps: 60 },
+    { colour: '00ff00', width: 320, height: 180, fps: 1 },
+    { colour: '0000ff', width: 640, height: 360 },
+    { colour: 'ffff00', width: 320, height: 180, codec: 'h264' },
+    { colour: '00ffff', width: 320, height: 180 },
+  ]);
+  const url = (i: number) => cameras[i].url;
+  engine = new Engine(
+    {
+      cameras: [
+        ...names.slice(0, 6).map((name, i) => ({ name, url: url(i) })),
+        { name: 'notfound', url: url(0).replace('/cam', '/no-such-stream') },
+      ],
+      output: { width: 960, height: 540, fps: 25, bitrate: 1000000, gop: 50 },
+      layout: { preset: 'grid', cameras: names, rows: 3, columns: 3 },
+    },
+    { port: 0, host: '127.0.0.1', logSink: () => undefined },
+  );
+  await engine.start();
+  viewer = await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false });
+});
+
+after(async () => {
+  await viewer?.close();
+  await engine?.close();
+  await Promise.all(cameras.map((c) => c.stop()));
+});
+
+const stats = () => engine.stitcher.stats();
+const camera = (name: string): CameraStats => stats().cameras.find((c) => c.name === name)!;
+
+test('misbehaving cameras: right state and reason each; the steady tile and the viewer keep their rate', async () => {
+  await waitFor('the playing cameras to be live', () => names.slice(0, 6).every((n) => camera(n).state === 'live'), 15000);
+  const figures: Record<string, unknown> = {};
+  const steadyBefore = camera('steady').frames;
+  const viewerBefore = viewer.counters.frames;
+  const started = Date.now();
+
+  // 60 fps and 1 fps are decoded at their own rates.
+  await sleep(3000);
+  figures['fps'] = { fast: camera('fast').fps, slow: camera('slow').fps };
+  assert.ok(camera('fast').fps > 45, `60 fps camera decoded at ${camera('fast').fps}`);
+  assert.ok(camera('slow').fps <= 2 && camera('slow').state !== 'offline', `1 fps camera: ${camera('slow').fps} fps, ${camera('slow').state}`);
+
+  // 404: offline, and says why.
+  assert.equal(camera('notfound').state === 'live', false);
+  assert.match(camera('notfound').lastError, /404|not found/i);
+
+  // A reboot into a new resolution, and one into a new codec.
+  await cameras[3].restartWith({ width: 1280, height: 720 });
+  await cameras[4].restartWith({ codec: 'h265' });
+  await waitFor('the resized camera back at 1280x720', () => camera('resize').state === 'live' && camera('resize').width === 1280, 10000);
+  await waitFor('the camera back as H.265', () => camera('recodec').state === 'live' && camera('recodec').codec === 'hevc', 10000);
+
+  // A camera that stalls mid-stream with its connection open: stale, then offline "no data".
+  cameras[5].freeze();
+  await waitFor('the stalled camera to go stale', () => camera('staller').state === 'stale', 5000);
+  await waitFor('the stall to be called out', () => /no data/.test(camera('staller').lastError), 10000);
+  cameras[5].thaw();
+  await waitFor('the staller to recover', () => camera('staller').state === 'live', 10000);
+
+  const seconds = (Date.now() - started) / 1000;
+  const steadyFps = (camera('steady').frames - steadyBefore) / seconds;
+  const viewerFps = (viewer.counters.frames - viewerBefore) / seconds;
+  figures['steadyCameraFps'] = Math.round(steadyFps * 10) / 10;
+  figures['viewerFps'] = Math.round(viewerFps * 10) / 10;
+  figures['skippedTicks'] = stats().output.skippedTicks;
+  figures['reasons'] = Object.fromEntries(stats().cameras.map((c) => [c.name, c.lastError]));
+  reportFigures('hostile-cameras', figures);
+  assert.ok(steadyFps > 22, `steady camera at ${steadyFps} fps`);
+  assert.ok(viewerFps > 22, `viewer at ${viewerFps} fps`);
+  assert.equal(viewer.counters.brokenFrames, 0);
+  assert.equal(engine.stitcher.running, true);
+});
