@@ -29,6 +29,8 @@ export interface WhepClientCounters {
   brokenFrames: number;
   /** `Date.now()` when the first whole keyframe arrived (0 until then). */
   firstKeyframeAt: number;
+  /** The longest wait between two whole frames since the first keyframe, in ms. */
+  maxFrameGapMs: number;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface WhepClientCounters {
  */
 export class WhepClient {
   readonly units: ReceivedAccessUnit[] = [];
-  readonly counters: WhepClientCounters = { packets: 0, lostPackets: 0, frames: 0, brokenFrames: 0, firstKeyframeAt: 0 };
+  readonly counters: WhepClientCounters = { packets: 0, lostPackets: 0, frames: 0, brokenFrames: 0, firstKeyframeAt: 0, maxFrameGapMs: 0 };
+  private lastFrameAt = 0;
   /** When the answer was applied. */
   answeredAt = 0;
   sessionUrl = '';
@@ -147,6 +150,11 @@ export class WhepClient {
     }
     const frame = dePacketizeRtpPackets('MPEG4/ISO/AVC', packets);
     this.counters.frames++;
+    const now = Date.now();
+    if (this.counters.firstKeyframeAt > 0) {
+      this.counters.maxFrameGapMs = Math.max(this.counters.maxFrameGapMs, now - this.lastFrameAt);
+    }
+    this.lastFrameAt = now;
     if (frame.isKeyframe && this.counters.firstKeyframeAt === 0) this.counters.firstKeyframeAt = Date.now();
     if (this.options.keepUnits === false) return;
     this.units.push({ data: frame.data, keyframe: frame.isKeyframe, timestamp, receivedAt: Date.now() });

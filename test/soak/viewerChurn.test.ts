@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { freePort } from '../fixtures/rtspCamera';
+import { sleep, waitFor } from '../helpers/wait';
+import { WhepClient } from '../helpers/whepClient';
+import { reportFigures, scaled } from './soakScale';
+
+// Viewers come and go all day; half leave with a WHEP DELETE, half simply vanish (a closed tab,
+// a lost network: no DELETE, no more ICE consent). Two steady viewers watch throughout and never
+// wait more than 200 ms for a frame; afterwards the server (the CLI, in its own process, measured
+// from /proc) has no peer, socket or memory left over.
+const sessions = scaled(40, 1000);
+const concurrent = scaled(10, 20);
+let server: ChildProcess;
+let url = '';
+const steady: WhepClient[] = [];
+
+function serverUsage(): { fds: number; rssMiB: number; threads: number } {
+  const pid = server.pid ?? 0;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(status.split('\n').find((l) => l.startsWith(name))?.split(/\s+/)[1] ?? 0);
+  return { fds: readdirSync(`/proc/${pid}/fd`).length, rssMiB: Math.round((field('VmRSS:') / 1024) * 10) / 10, threads: field('Threads:') };
+}
+
+/** Descriptors and threads now; RSS the lowest of five samples a second apart. */
+async function settledUsage(): Promise<{ fds: number; rssMiB: number; threads: number }> {
+  let lowest = serverUsage();
+  for (let i = 0; i < 4; i++) {
+    await sleep(1000);
+    const now = serverUsage();
+    if (now.rssMiB < lowest.rssMiB) lowest = now;
+  }
+  return lowest;
+}
+
+/** `count` sessions, `concurrent` at a time, every other one vanishing; returns how many vanished. */
+async function churn(endpoint: string, count: number, concurrent: number): Promise<number> {
+  let started = 0;
+  let vanished = 0;
+  const running = new Set<Promise<void>>();
+  while (started < count) {
+    while (running.size < concurrent && started < count) {
+      const vanish = started % 2 === 1;
+      started++;
+      const run = (async () => {
+        const client = await WhepClient.connect(endpoint, { keepUnits: false });
+        await waitFor('a frame', () => client.counters.frames > 0, 10000, 20);
+        await sleep(100 + Math.random() * 400);
+        if (vanish) {
+          vanished++;
+          await client.vanish();
+        } else {
+          await client.close();
+        }
+      })();
+      const tracked = run.finally(() => running.delete(tracked));
+      running.add(tracked);
+    }
+    await Promise.race(running);
+  }
+  await Promise.all(running);
+  return vanished;
+}
+
+async function clients(): Promise<number> {
+  const stats = (await (await fetch(`${url}/stats`)).json()) as { clients: number };
+  return stats.clients;
+}
+
+before(async () => {
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const configPath = join(tmpdir(), `camera-mosaic-churn-${process.pid}.json`);
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      cameras: [{ name: 'a', url: 'demo:testsrc2?size=320x180&rate=25' }],
+      output: { width: 640, height: 360, fps: 25, bitrate: 800000, gop: 50 },
+      // Vanished peers count until their disconnect timeout removes them.
+      server: { host: '127.0.0.1', port, maxViewers: 200 },
+    }),
+  );
+  server = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'core', 'cli.js'), '--config', configPath], {
+    stdio: 'ignore',
+    env: { ...process.env, CAMERA_MOSAIC_LOG: 'error' },
+  });
+  await waitFor('the server', async () => (await fetch(`${url}/stats`).then((r) => r.ok, () => false)) || undefined, 15000, 100);
+});
+
+after(async () => {
+  await Promise.all(steady.map((c) => c.close()));
+  if (server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+});
+
+test(`${sessions} WHEP sessions, ${concurrent} at a time, half vanishing: steady viewers undisturbed, nothing left`, async () => {
+  const endpoint = `${url}/whep`;
+  // Warm-up: one round of the same churn, so werift's and V8's first-use allocations are not
+  // counted as growth; RSS is then the lowest of several samples (the heap breathes).
+  await churn(endpoint, concurrent * 2, concurrent);
+  await waitFor('no viewers', async () => (await clients()) === 0, 15000, 250);
+  await sleep(6000); // idle keep-alive connections close (5 s)
+  const baseline = await settledUsage();
+
+  for (let i = 0; i < 2; i++) steady.push(await WhepClient.connect(endpoint, { keepUnits: false }));
+  await waitFor('steady viewers to play', () => steady.every((c) => c.counters.firstKeyframeAt > 0), 10000);
+
+  const vanished = await churn(endpoint, sessions, concurrent);
+  await waitFor('vanished peers to be cleaned up', async () => (await clients()) === 2, 20000, 250);
+  const gaps = steady.map((c) => c.counters.maxFrameGapMs);
+  await Promise.all(steady.map((c) => c.close()));
+  steady.length = 0;
+  await waitFor('no viewers at all', async () => (await clients()) === 0, 10000);
+  await sleep(6000);
+  const end = await settledUsage();
+  reportFigures('viewer-churn', { sessions, concurrent, vanished, steadyMaxFrameGapMs: gaps, server: { baseline, end } });
+  assert.ok(gaps.every((g) => g <= 200), `steady viewers' longest frame gaps: ${gaps} ms`);
+  assert.ok(end.fds <= baseline.fds, `server descriptors ${baseline.fds} → ${end.fds}`);
+  assert.equal(end.threads, baseline.threads, 'server threads');
+  assert.ok(end.rssMiB - baseline.rssMiB <= scaled(15, 5), `server RSS ${baseline.rssMiB} → ${end.rssMiB} MiB`);
+});
