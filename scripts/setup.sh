@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up camera-mosaic on Debian 12 (as root): the system packages it builds and tests with,
 # the npm dependencies, and the build (native addon + TypeScript). Safe to run again.
+# --test also builds the prebuilt addon with its bundled FFmpeg (scripts/prebuilt/, about 90 s
+# the first time, 1 s after), which the packaging test installs as a user would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +35,6 @@ fi
 
 npm ci --no-audit --no-fund
 npm run build
+if [[ "${1:-}" == "--test" ]]; then
+  bash scripts/prebuilt/build-linux.sh
+fi

@@ -1,37 +1,116 @@
 /**
  * The only loader of the native addon, and a lazy one: a host (Node-RED, Homebridge) that cannot
  * load it still loads this package and gets a NativeLoadError that says why, instead of a crash.
+ *
+ * Candidates, in order (as sharp does, a prebuilt binary needs no compiler and no FFmpeg):
+ * 1. `prebuilds/<platform>-<arch>/camera_mosaic.node`, the release build with its own minimal
+ *    FFmpeg linked in (scripts/prebuilt/build-linux.sh);
+ * 2. `native/build/Release/camera_mosaic.node`, a local `npm run build:native` against the
+ *    system's FFmpeg.
+ * `CAMERA_MOSAIC_NATIVE=prebuilt` or `=local` keeps only that one (e.g. while changing the C++,
+ * where a prebuilt in the tree would otherwise win).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeLoadError } from '../errors';
 import type { NativeAddon } from './nativeTypes';
 
+/** Which build of the addon was loaded. */
+export type NativeAddonKind = 'prebuilt' | 'local';
+
+/** What `nativeAddonInfo()` says about the loaded addon. */
+export interface NativeAddonInfo {
+  /** Absolute path of the `.node` file. */
+  path: string;
+  /** `prebuilt`: shipped in the package with its own FFmpeg; `local`: built here, system FFmpeg. */
+  kind: NativeAddonKind;
+  /** FFmpeg's `av_version_info()`, e.g. `5.1.9` (bundled) or `5.1.9-0+deb12u1` (Debian's). */
+  ffmpegVersion: string;
+}
+
+interface Candidate {
+  kind: NativeAddonKind;
+  path: string;
+  /** Why a user would not find the file there, said when it is missing. */
+  missing: string;
+}
+
 const packageRoot = join(__dirname, '..', '..', '..', '..');
 
-/** Where a local `npm run build:native` (cmake-js) puts the addon. */
-const candidates = [join(packageRoot, 'native', 'build', 'Release', 'camera_mosaic.node')];
+/**
+ * The prebuilds folder name for this runtime: `linux-x64`, `linux-arm64`, `darwin-arm64`; musl
+ * (Alpine) gets `linuxmusl-<arch>`, as in sharp, since a glibc build cannot load there.
+ */
+export function prebuiltPlatform(): string {
+  let platform: string = process.platform;
+  if (platform === 'linux') {
+    const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+    if (report.header && !report.header.glibcVersionRuntime) platform = 'linuxmusl';
+  }
+  return `${platform}-${process.arch}`;
+}
 
-let loaded: NativeAddon | undefined;
+function candidates(): Candidate[] {
+  const target = prebuiltPlatform();
+  const all: Candidate[] = [
+    {
+      kind: 'prebuilt',
+      path: join(packageRoot, 'prebuilds', target, 'camera_mosaic.node'),
+      missing: `no prebuilt binary for ${target} in this package`,
+    },
+    {
+      kind: 'local',
+      path: join(packageRoot, 'native', 'build', 'Release', 'camera_mosaic.node'),
+      missing:
+        'not built (in a checkout: "npm run build:native"; in an installed package: ' +
+        '"npx cmake-js compile --directory native --out native/build"; ' +
+        "both need cmake, a C++ compiler and FFmpeg's development files)",
+    },
+  ];
+  const only = process.env.CAMERA_MOSAIC_NATIVE;
+  if (only === 'prebuilt' || only === 'local') return all.filter((c) => c.kind === only);
+  return all;
+}
 
-/** The loaded addon, plus the path it came from. Throws NativeLoadError. */
+interface Loaded {
+  addon: NativeAddon;
+  info: NativeAddonInfo;
+}
+
+let loaded: Loaded | undefined;
+
+/** The loaded addon. Throws NativeLoadError listing each candidate and why it did not load. */
 export function loadNativeAddon(): NativeAddon {
+  return load().addon;
+}
+
+/** Which addon is in use (loading it if need be): its path, kind and FFmpeg version. */
+export function nativeAddonInfo(): NativeAddonInfo {
+  return { ...load().info };
+}
+
+function load(): Loaded {
   if (loaded) return loaded;
   const reasons: string[] = [];
-  for (const path of candidates) {
+  const tried = candidates();
+  for (const { kind, path, missing } of tried) {
     if (!existsSync(path)) {
-      reasons.push(`${path}: not built`);
+      reasons.push(`${kind} ${path}: ${missing}`);
       continue;
     }
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded = require(path) as NativeAddon;
+      const addon = require(path) as NativeAddon;
+      loaded = { addon, info: { path, kind, ffmpegVersion: addon.ffmpegVersion } };
       return loaded;
     } catch (error) {
-      reasons.push(`${path}: ${(error as Error).message}`);
+      // e.g. a missing shared library, or a binary for another C library or CPU.
+      reasons.push(`${kind} ${path}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
+  const pinned = process.env.CAMERA_MOSAIC_NATIVE;
   throw new NativeLoadError(
-    `camera-mosaic's native addon could not be loaded (run "npm run build:native"):\n  ${reasons.join('\n  ')}`,
+    `camera-mosaic's native addon could not be loaded [platform:${prebuiltPlatform()}` +
+      `${tried.length < 2 ? `, CAMERA_MOSAIC_NATIVE=${pinned}` : ''}]:\n  ${reasons.join('\n  ')}`,
   );
 }

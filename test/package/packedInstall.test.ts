@@ -1,0 +1,176 @@
+/**
+ * Issue 7: the package as a Node-RED or Homebridge user gets it. `npm pack`, then
+ * `npm install --ignore-scripts` of the tarball into an empty folder (runtime dependencies from
+ * the registry; no compiler, no build step), then the installed CLI's demo mosaic serves a
+ * snapshot — on the prebuilt addon, with its own FFmpeg, not the system's.
+ *
+ * Skipped, saying so, when this checkout has no prebuilt for this platform: build one first with
+ * `bash scripts/prebuilt/build-linux.sh`.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { prebuiltPlatform } from '../../src/core/stitcher/nativeBinding';
+import { decodeJpeg } from '../fixtures/pixels';
+import { waitFor } from '../helpers/wait';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..', '..');
+const target = prebuiltPlatform();
+const prebuilt = join(root, 'prebuilds', target, 'camera_mosaic.node');
+// Skipped only where no prebuilt was built for this platform (`bash scripts/setup.sh --test`
+// builds it, as CI does); a package.json that stops shipping it fails below instead.
+const skip = !existsSync(prebuilt)
+  ? `no prebuilt addon for ${target} in this checkout (build it: bash scripts/prebuilt/build-linux.sh)`
+  : false;
+
+/** The shared libraries a bundled FFmpeg must not pull in from the system. */
+const SYSTEM_MEDIA_LIBS = /\blib(av\w+|swscale|swresample|postproc|x264)\.so/;
+
+const directory = mkdtempSync(join(tmpdir(), 'mosaic-pack-'));
+const children = new Set<ChildProcess>();
+let installed = '';
+let packed: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+
+// The installed package must find its addon in itself, never in this checkout or a pinned env.
+const userEnv: NodeJS.ProcessEnv = { ...process.env, CAMERA_MOSAIC_LOG: 'info' };
+delete userEnv.CAMERA_MOSAIC_NATIVE;
+delete userEnv.NODE_PATH;
+
+before(async () => {
+  if (skip) return;
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', directory], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  [packed] = JSON.parse(stdout) as (typeof packed)[];
+  const app = join(directory, 'app');
+  rmSync(app, { recursive: true, force: true });
+  await run('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'user-app', private: true }));
+  await run(
+    'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', join(directory, packed.filename)],
+    { cwd: app, env: userEnv, maxBuffer: 16 * 1024 * 1024 },
+  );
+  installed = join(app, 'node_modules', 'homebridge-camera-mosaic');
+});
+
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(directory, { recursive: true, force: true });
+});
+
+test('the tarball ships the prebuilt addon and what a user needs, nothing else', { skip }, (t) => {
+  const paths = packed.files.map((f) => f.path);
+  t.diagnostic(
+    `${packed.filename}: ${(packed.size / 1e6).toFixed(2)} MB packed, ` +
+      `${(packed.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${paths.length} files`,
+  );
+  for (const needed of [
+    `prebuilds/${target}/camera_mosaic.node`,
+    'dist/src/index.js',
+    'dist/src/core/cli.js',
+    'config.schema.json',
+    'package.json',
+    'README.md',
+  ]) {
+    assert.ok(paths.includes(needed), `${needed} is missing from the tarball (package.json "files")`);
+  }
+  const unwanted = paths.filter((p) =>
+    /^(dist\/test|dist\/bench|bench|test|native\/build|scripts)\//.test(p),
+  );
+  assert.deepEqual(unwanted, [], 'tests, benchmarks and build trees stay out of the tarball');
+});
+
+test(
+  'installed with --ignore-scripts, the CLI demo serves a snapshot on the bundled FFmpeg',
+  { skip, timeout: 60_000 },
+  async (t) => {
+    assert.ok(!existsSync(join(installed, 'native', 'build')), 'nothing was built at install');
+    const cli = join(installed, '..', '.bin', 'camera-mosaic');
+    const child = spawn(cli, ['--demo', '--port', '0', '--host', '127.0.0.1'], {
+      cwd: join(installed, '..', '..'),
+      env: userEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    const url = await waitFor(
+      'the serving line',
+      () => {
+        if (child.exitCode !== null) throw new Error(`the CLI exited (${child.exitCode}):\n${output}`);
+        return /serving the mosaic at (http:\/\/\S+)/.exec(output)?.[1];
+      },
+      20_000,
+    );
+    const jpeg = await waitFor(
+      'a snapshot',
+      async () => {
+        const response = await fetch(`${url}/snapshot.jpg`);
+        return response.status === 200 ? Buffer.from(await response.arrayBuffer()) : undefined;
+      },
+      15_000,
+      250,
+    );
+    const frame = await decodeJpeg(jpeg);
+    assert.ok(frame.width >= 320 && frame.height >= 180, `snapshot is ${frame.width}x${frame.height}`);
+    assert.ok(new Set(frame.data).size > 16, 'the snapshot shows the test pictures, not one flat colour');
+
+    // The addon the process really mapped, and every shared object beside it.
+    const maps = readFileSync(`/proc/${child.pid}/maps`, 'utf8');
+    const mapped = [
+      ...new Set(
+        maps
+          .split('\n')
+          .map((l) => /\s(\/\S+)$/.exec(l)?.[1])
+          .filter(Boolean),
+      ),
+    ];
+    const addon = mapped.find((p) => p?.endsWith('camera_mosaic.node'));
+    assert.equal(addon, realpathSync(join(installed, 'prebuilds', target, 'camera_mosaic.node')));
+    assert.deepEqual(
+      mapped.filter((p) => SYSTEM_MEDIA_LIBS.test(p ?? '')),
+      [],
+      'no system FFmpeg mapped',
+    );
+    const { stdout: ldd } = await run('ldd', [addon ?? '']);
+    t.diagnostic(`ldd ${addon}:\n${ldd}`);
+    assert.doesNotMatch(ldd, SYSTEM_MEDIA_LIBS);
+    assert.doesNotMatch(ldd, /not found/);
+
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  },
+);
+
+test('the installed loader says which addon it loaded, and why it could not load one', { skip }, async () => {
+  const loader = join(installed, 'dist', 'src', 'core', 'stitcher', 'nativeBinding.js');
+  const script = `const b = require(${JSON.stringify(loader)});
+    try { console.log(JSON.stringify(b.nativeAddonInfo())); }
+    catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message })); }`;
+  const info = JSON.parse((await run(process.execPath, ['-e', script], { env: userEnv })).stdout) as Record<
+    string,
+    string
+  >;
+  assert.equal(info.kind, 'prebuilt', JSON.stringify(info));
+  assert.equal(info.path, join(installed, 'prebuilds', target, 'camera_mosaic.node'));
+  // A release number such as 5.1.9; Debian's own libraries say 5.1.9-0+deb12u1.
+  assert.match(info.ffmpegVersion, /^\d+\.\d+(\.\d+)?$/, 'the bundled FFmpeg, not a distribution build');
+
+  const env = { ...userEnv, CAMERA_MOSAIC_NATIVE: 'local' };
+  const failure = JSON.parse((await run(process.execPath, ['-e', script], { env })).stdout) as Record<
+    string,
+    string
+  >;
+  assert.equal(failure.name, 'NativeLoadError');
+  assert.match(failure.message, /local \S+native\/build\/Release\/camera_mosaic\.node: not built/);
+});
