@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 import { bearerTokenMatches } from './bearerToken';
+import { enforceHeaderDeadline } from './headerDeadline';
 import { HttpError } from './httpError';
 import { corsHeaders, send, sendJson } from './responses';
 import type { Route } from './route';
@@ -38,6 +39,7 @@ export class HttpServer {
   ) {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+    enforceHeaderDeadline(this.server, this.server.headersTimeout);
     this.server.requestTimeout = options.requestTimeoutMs ?? 30_000;
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
     this.server.timeout = options.socketIdleTimeoutMs ?? 60_000;
