@@ -22,6 +22,8 @@ export interface HomebridgeOptions {
   nodeBinary?: string;
   /** Default: the devDependency's bin/homebridge. */
   homebridgeBin?: string;
+  /** The plugin package to load; default this checkout (see pluginPath()). */
+  pluginDir?: string;
 }
 
 /**
@@ -66,7 +68,7 @@ export class HomebridgeProcess {
       '-U',
       storageDir,
       '-P',
-      pluginPath(),
+      options.pluginDir ?? pluginPath(),
       '--strict-plugin-resolution',
       '-D',
       '-Q',

@@ -54,6 +54,8 @@ export interface NodeRedRuntimeOptions {
   /** The node-red package's red.js. */
   redJs: string;
   port: number;
+  /** The package to install in the user dir: this checkout (default) or an installed tarball. */
+  packageDir?: string;
 }
 
 /** A message Node-RED publishes on /comms: `debug`, `status/<node id>`, `notification/…`. */
@@ -87,13 +89,14 @@ export class NodeRedRuntime {
 
   async start(): Promise<void> {
     mkdirSync(join(this.userDir, 'node_modules'), { recursive: true });
-    symlinkSync(repoRoot, join(this.userDir, 'node_modules', packageName), 'dir');
+    const packageDir = this.options.packageDir ?? repoRoot;
+    symlinkSync(packageDir, join(this.userDir, 'node_modules', packageName), 'dir');
     writeFileSync(
       join(this.userDir, 'package.json'),
       JSON.stringify({
         name: 'node-red-project',
         private: true,
-        dependencies: { [packageName]: `file:${repoRoot}` },
+        dependencies: { [packageName]: `file:${packageDir}` },
       }),
     );
     writeFileSync(

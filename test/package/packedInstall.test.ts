@@ -8,6 +8,8 @@
  * `bash scripts/prebuilt/build-linux.sh`.
  */
 import assert from 'node:assert/strict';
+import { HomebridgeProcess } from '../helpers/homebridgeRunner';
+import { freePort as freePortForHosts, NodeRedRuntime } from '../helpers/nodeRedRuntime';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +42,8 @@ let packed: { filename: string; size: number; unpackedSize: number; files: { pat
 const userEnv: NodeJS.ProcessEnv = { ...process.env, CAMERA_MOSAIC_LOG: 'info' };
 delete userEnv.CAMERA_MOSAIC_NATIVE;
 delete userEnv.NODE_PATH;
+// The hosts below (Node-RED, Homebridge) inherit this process's environment.
+delete process.env.CAMERA_MOSAIC_NATIVE;
 
 before(async () => {
   if (skip) return;
@@ -173,4 +177,69 @@ test('the installed loader says which addon it loaded, and why it could not load
   >;
   assert.equal(failure.name, 'NativeLoadError');
   assert.match(failure.message, /local \S+native\/build\/Release\/camera_mosaic\.node: not built/);
+});
+
+/** The shared objects a process has mapped, from /proc (what it really loaded). */
+function mappedAddon(pid: number): string | undefined {
+  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  return maps.split('\n').find((line) => line.endsWith('camera_mosaic.node'))?.split(/\s+/).pop();
+}
+
+test('the same installed tarball runs in a real Node-RED', { skip, timeout: 90_000 }, async () => {
+  const enginePort = await freePortForHosts();
+  const red = new NodeRedRuntime({
+    node: process.execPath,
+    redJs: require.resolve('node-red/red.js'),
+    port: await freePortForHosts(),
+    packageDir: installed,
+  });
+  try {
+    await red.start();
+    const nodes = await red.get<{ module: string; types: string[] }[]>('/nodes');
+    assert.ok(nodes.some((n) => n.module === 'homebridge-camera-mosaic' && n.types.includes('mosaic-engine')), red.log);
+    await red.deploy([
+      { id: 'tab', type: 'tab', label: 'mosaic' },
+      {
+        id: 'engine',
+        type: 'mosaic-engine',
+        cameras: [{ name: 'a', url: 'demo:color?c=red&size=160x90&rate=25', transport: 'tcp' }],
+        width: '320',
+        height: '180',
+        port: String(enginePort),
+        host: '127.0.0.1',
+      },
+      { id: 'status', type: 'mosaic-status', z: 'tab', engine: 'engine', interval: '0', wires: [[], []] },
+    ]);
+    const stats = await waitFor(
+      'the mosaic in Node-RED to encode',
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${enginePort}/stats`).catch(() => undefined);
+        const body = response?.ok ? ((await response.json()) as { total_frames: number }) : undefined;
+        return body && body.total_frames > 10 ? body : undefined;
+      },
+      30_000,
+      250,
+    );
+    assert.ok(stats.total_frames > 10);
+    assert.equal(mappedAddon(red.pid), realpathSync(join(installed, 'prebuilds', target, 'camera_mosaic.node')));
+  } finally {
+    await red.dispose();
+  }
+});
+
+test('the same installed tarball is loaded by a real Homebridge', { skip, timeout: 90_000 }, async () => {
+  const homebridge = await HomebridgeProcess.start({
+    platform: {
+      name: 'Camera Mosaic',
+      cameras: [{ name: 'a', url: 'demo:color?c=red&size=160x90&rate=25' }],
+      output: { width: 320, height: 180 },
+    },
+    pluginDir: installed,
+  });
+  try {
+    await homebridge.waitForLog(/added camera accessory "Camera Mosaic"/, 30_000);
+    await homebridge.waitForLog(/\[stitcher\] started/, 15_000);
+  } finally {
+    await homebridge.stop();
+  }
 });
