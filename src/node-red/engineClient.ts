@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import type { MosaicRuntime } from './mosaicRuntime';
-import type { Node, NodeApi } from './nodeRedTypes';
+import type { Node, NodeApi, NodeStatus } from './nodeRedTypes';
 
 /** A mosaic-engine config node: what mosaic-control, -status and -snapshot find via `engine`. */
 export interface MosaicEngineNode extends Node {
@@ -33,4 +33,9 @@ export function shortReason(error: unknown): string {
         : String(error);
   const line = text.split('\n')[0];
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
+/** The red ring every node shows when something it did failed, with the reason in short. */
+export function failureStatus(error: unknown): NodeStatus {
+  return { fill: 'red', shape: 'ring', text: shortReason(error) };
 }

@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors';
 import type { Tile } from '../core/layout/tile';
 import type { Stitcher } from '../core/stitcher/stitcher';
 import { parseCommand, type ControlCommand } from './controlCommand';
-import { findMosaic, shortReason } from './engineClient';
+import { failureStatus, findMosaic } from './engineClient';
 import type { MosaicRuntime } from './mosaicRuntime';
 import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
 
@@ -87,7 +87,7 @@ export = function register(RED: NodeApi): void {
       mosaic.start().then(
         () => this.status({ fill: 'green', shape: 'dot', text: 'running' }),
         (error: unknown) => {
-          this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+          this.status(failureStatus(error));
           this.error(error);
         },
       );
@@ -102,7 +102,7 @@ export = function register(RED: NodeApi): void {
       try {
         command = parseCommand(msg);
       } catch (error) {
-        this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+        this.status(failureStatus(error));
         done(error);
         return;
       }
@@ -114,7 +114,7 @@ export = function register(RED: NodeApi): void {
           done();
         },
         (error: unknown) => {
-          this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+          this.status(failureStatus(error));
           done(error);
         },
       );

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors';
-import { findMosaic, shortReason } from './engineClient';
+import { failureStatus, findMosaic } from './engineClient';
 import { snapshotOptions, type SnapshotOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
 
@@ -17,13 +17,13 @@ export = function register(RED: NodeApi): void {
     try {
       defaults = snapshotOptions({ width: def.width, height: def.height, quality: def.quality }, '');
     } catch (error) {
-      this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+      this.status(failureStatus(error));
       this.error(error);
       return;
     }
     if (mosaic) {
       mosaic.start().catch((error: unknown) => {
-        this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+        this.status(failureStatus(error));
         this.error(error);
       });
     }
@@ -56,7 +56,7 @@ export = function register(RED: NodeApi): void {
           done();
         },
         (error: unknown) => {
-          this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+          this.status(failureStatus(error));
           done(error);
         },
       );

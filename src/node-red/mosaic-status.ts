@@ -1,5 +1,5 @@
 import type { TileStateEvent } from '../core/stitcher/stitcher';
-import { findMosaic, shortReason } from './engineClient';
+import { failureStatus, findMosaic } from './engineClient';
 import { liveStatus } from './liveStatus';
 import { statusOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
@@ -35,7 +35,7 @@ export = function register(RED: NodeApi): void {
     try {
       interval = statusOptions({ interval: def.interval }).interval;
     } catch (error) {
-      this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+      this.status(failureStatus(error));
       this.error(error);
       return;
     }
@@ -47,7 +47,7 @@ export = function register(RED: NodeApi): void {
       this.status({ fill: 'yellow', shape: 'ring', text: 'starting' });
       mosaic.start().then(showStatus, (error: unknown) => {
         if (closed) return;
-        this.status({ fill: 'red', shape: 'ring', text: shortReason(error) });
+        this.status(failureStatus(error));
         this.error(error);
       });
       if (interval > 0) timer = setInterval(sendStats, interval * 1000);
