@@ -17,25 +17,79 @@ const cameraRefSchema = { type: 'string', minLength: 1 } as const;
 const evenOffset = { type: 'integer', minimum: 0, multipleOf: 2 } as const;
 const evenLength = { type: 'integer', minimum: 2, multipleOf: 2 } as const;
 
+/** Why a tile with both `camera` and `cameras`, or neither, is refused (see tileCameraRule). */
+export const tileCameraReasons = {
+  both: 'not together with "cameras": a tile shows one camera, or rotates through "cameras"',
+  neither: 'is required (or "cameras" for a timeshare tile)',
+} as const;
+
 export const tileSchema = {
   type: 'object',
   properties: {
-    camera: cameraRefSchema,
-    x: evenOffset,
-    y: evenOffset,
-    width: evenLength,
-    height: evenLength,
+    camera: {
+      ...cameraRefSchema,
+      description: 'The camera shown in this tile. Give either this or "cameras".',
+    },
+    cameras: {
+      description:
+        'A timeshare tile: these cameras in turn, each for "rotateMs", starting with the first. ' +
+        'Give either this or "camera".',
+      type: 'array',
+      items: cameraRefSchema,
+      minItems: 1,
+      maxItems: 16,
+    },
+    rotateMs: {
+      description: 'How long a timeshare tile shows each of its "cameras" (ms); ignored with "camera".',
+      type: 'integer',
+      minimum: 1000,
+      default: 10000,
+    },
+    stream: {
+      description:
+        'Which of the camera\'s streams the tile shows. main; sub (its "subUrl"; the main stream ' +
+        "when it has none); auto: the substream when it has at least 2/3 of the tile's width in " +
+        'pixels, else the main stream.',
+      enum: ['auto', 'main', 'sub'],
+      default: 'auto',
+    },
+    label: {
+      description:
+        "Draw the camera's name in a corner of this tile; the mosaic's label setting when left out.",
+      type: 'boolean',
+    },
+    clock: {
+      description: "Draw the time beside the label; the mosaic's clock setting when left out.",
+      type: 'boolean',
+    },
+    x: { ...evenOffset, description: 'Left edge in output pixels (even).' },
+    y: { ...evenOffset, description: 'Top edge in output pixels (even).' },
+    width: { ...evenLength, description: 'Width in output pixels (even).' },
+    height: { ...evenLength, description: 'Height in output pixels (even).' },
     fit: fitSchema,
   },
-  required: ['camera', 'x', 'y', 'width', 'height'],
+  required: ['x', 'y', 'width', 'height'],
   additionalProperties: false,
+} as const;
+
+/**
+ * Exactly one of `camera` and `cameras`, kept out of tileSchema so the TileConfig type stays a
+ * plain object (json-schema-to-ts would turn the condition into a union of exclusions). Errors
+ * name `camera`, the field a user most likely meant.
+ */
+const tileCameraRule = {
+  if: { required: ['cameras'] },
+  then: {
+    properties: { camera: { not: {}, errorReasons: { not: tileCameraReasons.both } } },
+  },
+  else: { required: ['camera'], errorReasons: { required: tileCameraReasons.neither } },
 } as const;
 
 /** Explicit rectangles; later tiles are drawn over earlier ones where they overlap. */
 export const tilesLayoutSchema = {
   type: 'object',
   properties: {
-    tiles: { type: 'array', items: tileSchema, minItems: 1, maxItems: 64 },
+    tiles: { type: 'array', items: { ...tileSchema, ...tileCameraRule }, minItems: 1, maxItems: 64 },
   },
   required: ['tiles'],
   additionalProperties: false,
@@ -99,11 +153,49 @@ export const onePlusNLayoutSchema = {
   additionalProperties: false,
 } as const;
 
+/**
+ * A 1+N layout whose big tile follows motion (src/core/layout/autoLayoutDirector.ts): it goes to
+ * the camera whose motion started last, kept at least `holdMs`; after `quietMs` without motion on
+ * any of them the first camera takes it back. Resolves, before any motion, to 1+N of `cameras`.
+ */
+export const autoLayoutSchema = {
+  type: 'object',
+  properties: {
+    preset: { const: 'auto' },
+    cameras: {
+      description: 'The cameras of the 1+N layout; the first is big when nothing moves.',
+      type: 'array',
+      items: cameraRefSchema,
+      minItems: 2,
+      maxItems: 16,
+    },
+    holdMs: {
+      description: 'The camera in the big tile keeps it at least this long (ms), whatever else moves.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 3600000,
+      default: 10000,
+    },
+    quietMs: {
+      description:
+        'After this long (ms) with no motion on any of the cameras, the first takes the big tile back.',
+      type: 'integer',
+      minimum: 1000,
+      maximum: 86400000,
+      default: 30000,
+    },
+    fit: fitSchema,
+  },
+  required: ['preset', 'cameras'],
+  additionalProperties: false,
+} as const;
+
 const presetLayoutSchemas = [
   gridLayoutSchema,
   classic4LayoutSchema,
   focusLayoutSchema,
   onePlusNLayoutSchema,
+  autoLayoutSchema,
 ] as const;
 
 /** Every value `layout.preset` may take. */
@@ -149,8 +241,9 @@ export type GridLayoutConfig = Validated<typeof gridLayoutSchema>;
 export type Classic4LayoutConfig = Validated<typeof classic4LayoutSchema>;
 export type FocusLayoutConfig = Validated<typeof focusLayoutSchema>;
 export type OnePlusNLayoutConfig = Validated<typeof onePlusNLayoutSchema>;
+export type AutoLayoutConfig = Validated<typeof autoLayoutSchema>;
 export type PresetLayoutConfig =
-  GridLayoutConfig | Classic4LayoutConfig | FocusLayoutConfig | OnePlusNLayoutConfig;
+  GridLayoutConfig | Classic4LayoutConfig | FocusLayoutConfig | OnePlusNLayoutConfig | AutoLayoutConfig;
 export type PresetName = PresetLayoutConfig['preset'];
 
 /**
@@ -165,4 +258,5 @@ export type LayoutConfigInput =
   | AsWritten<typeof gridLayoutSchema>
   | AsWritten<typeof classic4LayoutSchema>
   | AsWritten<typeof focusLayoutSchema>
-  | AsWritten<typeof onePlusNLayoutSchema>;
+  | AsWritten<typeof onePlusNLayoutSchema>
+  | AsWritten<typeof autoLayoutSchema>;

@@ -1,6 +1,7 @@
 // Every config type in one place for the rest of the code; each is derived from its schema.
 export type { CameraConfig } from './cameraSchema';
 export type {
+  AutoLayoutConfig,
   Classic4LayoutConfig,
   FocusLayoutConfig,
   GridLayoutConfig,

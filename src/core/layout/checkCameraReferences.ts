@@ -14,7 +14,10 @@ export function checkCameraReferences(layout: LayoutConfig, cameraNames: readonl
 
 function referencesOf(layout: LayoutConfig): { field: string; camera: string }[] {
   if ('tiles' in layout) {
-    return layout.tiles.map((tile, i) => ({ field: `layout.tiles[${i}].camera`, camera: tile.camera }));
+    return layout.tiles.flatMap(({ camera, cameras }, i) => [
+      ...(camera === undefined ? [] : [{ field: `layout.tiles[${i}].camera`, camera }]),
+      ...(cameras ?? []).map((name, j) => ({ field: `layout.tiles[${i}].cameras[${j}]`, camera: name })),
+    ]);
   }
   if (layout.preset === 'focus') return [{ field: 'layout.camera', camera: layout.camera }];
   return (layout.cameras ?? []).map((camera, i) => ({ field: `layout.cameras[${i}]`, camera }));

@@ -17,10 +17,11 @@ export function classic4Tiles(cameras: readonly string[], canvas: Canvas, fit: F
   const [leftColumn, middle, rightColumn] = splitEven(canvas.width, [1, 2, 1]);
   const [upper, lower] = splitEven(canvas.height, [1, 1]);
   const { height } = canvas;
-  return [
-    { camera: left, x: 0, y: 0, width: leftColumn.size, height, fit },
-    { camera: top, x: middle.start, y: 0, width: middle.size, height: upper.size, fit },
-    { camera: bottom, x: middle.start, y: lower.start, width: middle.size, height: lower.size, fit },
-    { camera: right, x: rightColumn.start, y: 0, width: rightColumn.size, height, fit },
+  const tiles = [
+    { camera: left, x: 0, y: 0, width: leftColumn.size, height },
+    { camera: top, x: middle.start, y: 0, width: middle.size, height: upper.size },
+    { camera: bottom, x: middle.start, y: lower.start, width: middle.size, height: lower.size },
+    { camera: right, x: rightColumn.start, y: 0, width: rightColumn.size, height },
   ];
+  return tiles.map((tile) => ({ ...tile, fit, stream: 'auto' }));
 }

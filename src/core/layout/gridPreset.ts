@@ -52,7 +52,7 @@ export function gridTiles(cameras: readonly string[], canvas: Canvas, options: G
     const { start: y, size: height } = rowSpans[row];
     const cellSpans = splitEqually(canvas.width, options.columns ?? count);
     for (const { start: x, size: width } of cellSpans.slice(0, count)) {
-      tiles.push({ camera: cameras[tiles.length], x, y, width, height, fit: options.fit });
+      tiles.push({ camera: cameras[tiles.length], x, y, width, height, fit: options.fit, stream: 'auto' });
     }
   });
   return tiles;

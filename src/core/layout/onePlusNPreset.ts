@@ -19,13 +19,15 @@ export function onePlusNTiles(cameras: readonly string[], canvas: Canvas, fit: F
   // The big tile ends where the first cell after it starts.
   const bigWidth = columns[bigCells].start;
   const bigHeight = rows[bigCells].start;
-  const tiles: Tile[] = [{ camera: big, x: 0, y: 0, width: bigWidth, height: bigHeight, fit }];
+  const tiles: Tile[] = [
+    { camera: big, x: 0, y: 0, width: bigWidth, height: bigHeight, fit, stream: 'auto' },
+  ];
   for (const [row, { start: y, size: height }] of rows.entries()) {
     for (const [column, { start: x, size: width }] of columns.entries()) {
       const insideBig = row < bigCells && column < bigCells;
       const camera = small[tiles.length - 1];
       if (insideBig || camera === undefined) continue;
-      tiles.push({ camera, x, y, width, height, fit });
+      tiles.push({ camera, x, y, width, height, fit, stream: 'auto' });
     }
   }
   return tiles;

@@ -4,6 +4,7 @@ import type { Canvas } from './canvas';
 import { checkCameraReferences } from './checkCameraReferences';
 import { checkTilesFit } from './checkTilesFit';
 import { classic4Tiles } from './classic4Preset';
+import { explicitTile } from './explicitTile';
 import { focusTiles } from './focusPreset';
 import { gridTiles } from './gridPreset';
 import { onePlusNTiles } from './onePlusNPreset';
@@ -34,7 +35,7 @@ export function resolveLayout(
 }
 
 function tilesOf(layout: LayoutConfig, canvas: Canvas, cameraNames: readonly string[]): Tile[] {
-  if ('tiles' in layout) return layout.tiles.map((tile) => ({ ...tile }));
+  if ('tiles' in layout) return layout.tiles.map(explicitTile);
   switch (layout.preset) {
     case 'grid': {
       const { rows, columns, fit } = layout;
@@ -45,6 +46,9 @@ function tilesOf(layout: LayoutConfig, canvas: Canvas, cameraNames: readonly str
     case 'focus':
       return focusTiles(layout.camera, canvas, layout.fit);
     case '1+N':
+      return onePlusNTiles(layout.cameras, canvas, layout.fit);
+    case 'auto':
+      // Before any motion: the first camera big. AutoLayoutDirector moves it.
       return onePlusNTiles(layout.cameras, canvas, layout.fit);
   }
 }

@@ -17,7 +17,7 @@ describe('validateLayout', () => {
     const request = { tiles: [{ camera: 'top', x: 0, y: 0, width: 1920, height: 1080 }] };
     const before = structuredClone(request);
     assert.deepEqual(validateLayout(request, fullHd, cameras), [
-      { camera: 'top', x: 0, y: 0, width: 1920, height: 1080, fit: 'stretch' },
+      { camera: 'top', x: 0, y: 0, width: 1920, height: 1080, fit: 'stretch', stream: 'auto' },
     ]);
     assert.deepEqual(request, before);
   });
@@ -42,7 +42,7 @@ describe('validateLayout', () => {
     {
       layout: { preset: 'zoom' },
       field: 'layout.preset',
-      reason: 'must be one of grid, classic4, focus, 1+N',
+      reason: 'must be one of grid, classic4, focus, 1+N, auto',
     },
     { layout: null, field: 'layout', reason: 'must be an object' },
     { layout: { preset: 'grid', extra: 1 }, field: 'layout.extra', reason: 'unknown property' },

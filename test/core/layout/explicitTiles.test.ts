@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LayoutConfig } from '../../../src/core/config/types';
+import type { LayoutConfig, TileConfig } from '../../../src/core/config/types';
 import { ConfigError } from '../../../src/core/errors';
 import { checkTilesFit } from '../../../src/core/layout/checkTilesFit';
 import { resolveLayout } from '../../../src/core/layout/resolveLayout';
@@ -14,7 +14,10 @@ const tile = (x: number, y: number, width: number, height: number): Tile => ({
   width,
   height,
   fit: 'stretch',
+  stream: 'auto',
 });
+/** As a validated layout holds it: with the schema's defaults. */
+const written = (t: Tile): TileConfig => ({ ...t, rotateMs: 10000 });
 
 describe('checkTilesFit', () => {
   const cases: { name: string; tile: Tile; reasons: string[] }[] = [
@@ -59,13 +62,13 @@ describe('checkTilesFit', () => {
 
 describe('resolveLayout with explicit tiles', () => {
   it('returns the tiles as written', () => {
-    const layout: LayoutConfig = { tiles: [{ ...tile(0, 0, 480, 1080), fit: 'contain' }] };
+    const layout: LayoutConfig = { tiles: [written({ ...tile(0, 0, 480, 1080), fit: 'contain' })] };
     assert.deepEqual(resolveLayout(layout, fullHd, ['a']), [{ ...tile(0, 0, 480, 1080), fit: 'contain' }]);
   });
 
   it('rejects tiles outside the canvas and unknown cameras, naming each field', () => {
     const layout: LayoutConfig = {
-      tiles: [tile(0, 0, 480, 1080), { ...tile(1520, 0, 480, 1080), camera: 'x' }],
+      tiles: [written(tile(0, 0, 480, 1080)), written({ ...tile(1520, 0, 480, 1080), camera: 'x' })],
     };
     assert.throws(
       () => resolveLayout(layout, fullHd, ['a']),

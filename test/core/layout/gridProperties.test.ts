@@ -59,6 +59,7 @@ describe('grid properties', () => {
       { preset: 'classic4', cameras: most.slice(0, 4), fit: 'stretch' },
       { preset: 'focus', camera: 'cam1', fit: 'stretch' },
       { preset: '1+N', cameras: most, fit: 'stretch' },
+      { preset: 'auto', cameras: most.slice(0, 16), holdMs: 10000, quietMs: 30000, fit: 'stretch' },
     ];
     assert.deepEqual(
       layouts.map((l) => ('preset' in l ? l.preset : '')),

@@ -95,7 +95,9 @@ describe('grid', () => {
 describe('focus', () => {
   it('shows one camera on the whole canvas', () => {
     const tiles = resolveLayout({ preset: 'focus', camera: 'b', fit: 'contain' }, fullHd, ['a', 'b']);
-    assert.deepEqual(tiles, [{ camera: 'b', x: 0, y: 0, width: 1920, height: 1080, fit: 'contain' }]);
+    assert.deepEqual(tiles, [
+      { camera: 'b', x: 0, y: 0, width: 1920, height: 1080, fit: 'contain', stream: 'auto' },
+    ]);
   });
 });
 
