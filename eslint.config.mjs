@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'native/build/', 'node_modules/', 'bench/results/'] },
+  { ignores: ['dist/', 'native/build/', 'native/build-prebuilt/', 'node_modules/', 'bench/results/'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],

@@ -1,6 +1,8 @@
 // tsc compiles src/**/*.ts into dist/src; the files beside them that are not TypeScript (the
-// player page, Node-RED editor HTML, locales, icons) are copied to the same place here.
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+// player page, Node-RED editor HTML, locales, icons) are copied to the same place here. The tile
+// labels' default font and its licence go to dist/fonts (src/core/stitcher/defaultFont.ts), so the
+// packed package draws labels on hosts without fonts-dejavu-core.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,3 +23,15 @@ function copyAssets(dir) {
 }
 
 copyAssets(source);
+
+const fonts = join(root, 'dist', 'fonts');
+const fontFiles = [
+  ['/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', 'DejaVuSans-Bold.ttf'],
+  ['/usr/share/doc/fonts-dejavu-core/copyright', 'DejaVu-copyright.txt'],
+];
+for (const [from, name] of fontFiles) {
+  if (existsSync(from)) {
+    mkdirSync(fonts, { recursive: true });
+    copyFileSync(from, join(fonts, name));
+  }
+}

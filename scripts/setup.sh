@@ -7,9 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  # build: C++ toolchain, cmake for cmake-js, FFmpeg's development files
+  # build: C++ toolchain, cmake for cmake-js, FFmpeg's and FreeType's (tile labels) -dev files
   g++ make cmake pkg-config
-  libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
+  libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev libfreetype-dev
+  # the labels' default font (DejaVu Sans Bold), also copied into dist/fonts by the build
+  fonts-dejavu-core
   # tests and benchmarks: the ffmpeg CLI (reference decoder and the xstack reference),
   # GStreamer's RTSP server for real test cameras
   ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0
@@ -18,6 +20,8 @@ packages=(
   chromium
   # the publishing tests: a real Janus, in a network namespace the test makes (ip netns)
   janus iproute2 openssl
+  # the label test: OCR reads each camera's name back from a snapshot
+  tesseract-ocr tesseract-ocr-eng
   # benchmarks: GNU time reads a finished process's CPU and peak RSS from the kernel
   time
 )

@@ -1,7 +1,9 @@
-// Registers the addon; every conversion lives in stitcher_wrap.cc.
+// Registers the addon; every conversion lives in the *_wrap.cc files and js_convert.cc.
 #include <napi.h>
 
+#include "addon_data.h"
 #include "ffmpeg.h"
+#include "source_pool_wrap.h"
 #include "stitcher_wrap.h"
 
 namespace {
@@ -12,6 +14,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // FFmpeg's own log lines can carry camera URLs (with passwords); errors reach users through
   // the sources' masked lastError instead.
   av_log_set_level(AV_LOG_QUIET);
+  Napi::Function source_pool = mosaic::SourcePoolWrap::Define(env);
+  auto* data = new mosaic::AddonData();
+  data->source_pool = Napi::Persistent(source_pool);
+  env.SetInstanceData(data);
+  exports.Set("SourcePool", source_pool);
   exports.Set("Stitcher", mosaic::StitcherWrap::Define(env));
   exports.Set("ffmpegVersion", Napi::String::New(env, av_version_info()));
   return exports;

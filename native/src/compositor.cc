@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 
 namespace mosaic {
 namespace {
@@ -47,8 +48,13 @@ const char* TileContentName(TileContent content) {
   return "black";
 }
 
-Compositor::Compositor(int width, int height, int stale_timeout_ms)
-    : stale_timeout_ms_(stale_timeout_ms), canvas_(MakeFrame()) {
+Compositor::Compositor(int width, int height, int stale_timeout_ms, const std::string& font_path,
+                       LabelCorner label_corner)
+    : stale_timeout_ms_(stale_timeout_ms), label_corner_(label_corner), canvas_(MakeFrame()) {
+  if (!font_path.empty()) {
+    text_ = std::make_unique<TextRenderer>(font_path);
+    if (!text_->ok()) text_.reset();
+  }
   canvas_->format = AV_PIX_FMT_YUV420P;
   canvas_->width = EvenDown(width);
   canvas_->height = EvenDown(height);
@@ -65,43 +71,119 @@ void Compositor::SetTiles(std::vector<TileOptions> tiles) {
     const int y = std::clamp(EvenDown(tile.y), 0, canvas_->height);
     slot.area = {x, y, EvenDown(std::min(tile.width, canvas_->width - x)),
                  EvenDown(std::min(tile.height, canvas_->height - y))};
+    if (tile.cameras.empty()) tile.cameras.push_back(tile.camera);
+    tile.rotate_ms = std::max(tile.rotate_ms, 100);
     slot.options = std::move(tile);
     if (slot.area.width >= 2 && slot.area.height >= 2) slots_.push_back(std::move(slot));
   }
   repaint_all_ = true;
+  tiles_set_at_us_ = 0;
 }
 
-void Compositor::Compose(const SourceLookup& lookup) {
+void Compositor::Compose(const SourceLookup& lookup, int64_t now_us) {
   painted_arrivals_.clear();
   if (repaint_all_) {
     FillBlack({0, 0, canvas_->width, canvas_->height});
     repaint_all_ = false;
   }
-  for (TileSlot& slot : slots_) {
-    Source* source = lookup(slot.options.camera);
-    FramePtr frame;
-    uint64_t sequence = 0;
-    int64_t age_ms = 0;
-    const bool newer =
-        source && source->TakeNewerFrame(slot.sequence, &frame, &sequence, &age_ms);
-    if (source == nullptr || age_ms > stale_timeout_ms_) {
-      // Layout changes start from an all-black canvas, so only a tile that showed a picture
-      // needs painting.
-      if (slot.content != TileContent::kBlack) {
-        FillBlack(slot.area);
-        slot.content = TileContent::kBlack;
-        slot.painted_area = {};
-      }
-      continue;
-    }
-    if (newer) {
-      painted_arrivals_.push_back(frame->reordered_opaque);
-      PaintFrame(&slot, frame.get());
-      slot.sequence = sequence;
-    } else if (slot.content == TileContent::kLive) {
-      slot.content = TileContent::kCached;
+  if (tiles_set_at_us_ == 0) tiles_set_at_us_ = now_us;
+  if (text_) {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char clock[16];
+    std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
+    clock_text_ = clock;
+  }
+  for (TileSlot& slot : slots_) ComposeTile(&slot, lookup, now_us);
+}
+
+namespace {
+
+// The stream a tile asks for (see StreamChoice); a camera without a substream has only main.
+Source* ChosenStream(const CameraSources& camera, StreamChoice choice, int tile_width) {
+  if (!camera.sub) return camera.main.get();
+  switch (choice) {
+    case StreamChoice::kMain: return camera.main.get();
+    case StreamChoice::kSub: return camera.sub.get();
+    case StreamChoice::kAuto: {
+      const int sub_width = camera.sub->width();  // 0 until its first frame: assume it will do
+      return sub_width == 0 || sub_width * 3 >= tile_width * 2 ? camera.sub.get() : camera.main.get();
     }
   }
+  return camera.main.get();
+}
+
+}  // namespace
+
+void Compositor::ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t now_us) {
+  const std::vector<std::string>& cameras = slot->options.cameras;
+  const size_t index = cameras.size() < 2 ? 0
+      : static_cast<size_t>((now_us - tiles_set_at_us_) / 1000 / slot->options.rotate_ms) % cameras.size();
+  if (index != slot->camera_index) {
+    // The next camera's newest frame replaces the picture this tick; until it has one, the
+    // last picture stays.
+    slot->camera_index = index;
+    slot->shown = nullptr;
+  }
+  const CameraSources* camera = lookup(cameras[index]);
+  Source* source = nullptr;
+  if (camera) {
+    Source* wanted = ChosenStream(*camera, slot->options.stream, slot->area.width);
+    wanted->MarkWanted(now_us);
+    // While the wanted stream has no picture yet (a main stream being opened, or one that
+    // dropped), the camera's other stream stands in: no black flash on a switch.
+    Source* other = wanted == camera->main.get() ? camera->sub.get() : camera->main.get();
+    source = wanted->HasFreshFrame() || !other || !other->HasFreshFrame() ? wanted : other;
+  }
+  FramePtr frame;
+  uint64_t sequence = 0;
+  int64_t age_ms = 0;
+  const uint64_t known = source == slot->shown ? slot->sequence : 0;
+  const bool newer = source && source->TakeNewerFrame(known, &frame, &sequence, &age_ms);
+  if (source == nullptr || age_ms > stale_timeout_ms_) {
+    // Layout changes start from an all-black canvas, so only a tile that showed a picture
+    // needs painting.
+    if (!slot->offline_painted) PaintOffline(slot, camera);
+    return;
+  }
+  if (newer) {
+    painted_arrivals_.push_back(frame->reordered_opaque);
+    PaintFrame(slot, frame.get());
+    slot->offline_painted = false;
+    slot->shown = source;
+    slot->sequence = sequence;
+    DrawLabel(slot, camera, true);
+  } else {
+    if (slot->content == TileContent::kLive) slot->content = TileContent::kCached;
+    DrawLabel(slot, camera, false);  // the clock ticks on over a cached picture
+  }
+}
+
+void Compositor::DrawLabel(TileSlot* slot, const CameraSources* camera, bool force) {
+  if (!text_ || !camera || !slot->options.label || slot->content == TileContent::kBlack) return;
+  std::string text = camera->title;
+  if (slot->options.clock) text += "  " + clock_text_;
+  if (!force && text == slot->label_drawn) return;
+  const Rect& area = slot->area;
+  text_->DrawLabel(canvas_.get(), area.x, area.y, area.width, area.height, text, label_corner_);
+  slot->label_drawn = std::move(text);
+}
+
+void Compositor::PaintOffline(TileSlot* slot, const CameraSources* camera) {
+  if (slot->content != TileContent::kBlack) FillBlack(slot->area);
+  slot->content = TileContent::kBlack;
+  slot->painted_area = {};
+  slot->shown = nullptr;
+  slot->offline_painted = true;
+  slot->label_drawn.clear();
+  // Labelled tiles say why they are black; an unlabelled one stays plain black.
+  if (!text_ || !slot->options.label) return;
+  const std::string name = camera ? camera->title : slot->options.cameras[slot->camera_index];
+  slot->label_drawn = name + " offline";
+  const Rect& area = slot->area;
+  text_->DrawLabel(canvas_.get(), area.x, area.y, area.width, area.height, slot->label_drawn,
+                   LabelCorner::kCenter);
 }
 
 void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
@@ -188,7 +270,10 @@ std::vector<TileStatus> Compositor::TileStatuses() const {
   std::vector<TileStatus> statuses;
   statuses.reserve(slots_.size());
   for (const TileSlot& slot : slots_) {
-    statuses.push_back({slot.options.camera, slot.content, slot.painted});
+    const bool shown = slot.content != TileContent::kBlack && slot.shown;
+    statuses.push_back({slot.options.cameras.empty() ? slot.options.camera
+                                                     : slot.options.cameras[slot.camera_index],
+                        shown ? slot.shown->stream() : std::string(), slot.content, slot.painted});
   }
   return statuses;
 }

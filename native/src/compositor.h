@@ -1,7 +1,9 @@
 // One canvas and its tiles: at each tick of the output clock, a tile whose camera has a newer
 // frame gets it scaled straight into its rectangle of the canvas planes; a tile with nothing new
 // keeps its pixels (the last-frame cache is the canvas itself); a tile whose newest frame is older
-// than the stale timeout is painted black once.
+// than the stale timeout is painted black once. Labels (the camera's title, a clock) are drawn
+// over a tile after each repaint and when their text changes; a black tile with labels on says
+// "<title> offline".
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,8 @@
 #include "av_ptr.h"
 #include "options.h"
 #include "source.h"
+#include "source_pool.h"
+#include "text_renderer.h"
 
 namespace mosaic {
 
@@ -19,21 +23,24 @@ enum class TileContent { kLive, kCached, kBlack };
 const char* TileContentName(TileContent content);
 
 struct TileStatus {
-  std::string camera;
+  std::string camera;  // the camera shown now (a timeshare tile rotates)
+  std::string stream;  // "main" or "sub": the stream whose picture is shown; "" when black
   TileContent content = TileContent::kBlack;
   uint64_t painted = 0;  // frames scaled into this tile since the layout was set
 };
 
 class Compositor {
  public:
-  // Finds the source of a camera by name, or null when no such camera is configured.
-  using SourceLookup = std::function<Source*(const std::string& camera)>;
+  // Finds a camera's streams by name, or null when no such camera is configured.
+  using SourceLookup = std::function<const CameraSources*(const std::string& camera)>;
 
-  Compositor(int width, int height, int stale_timeout_ms);
+  // An empty `font_path` (or one that does not load) draws no text at all.
+  Compositor(int width, int height, int stale_timeout_ms, const std::string& font_path,
+             LabelCorner label_corner);
 
   // Replaces the tiles and repaints the whole canvas at the next Compose().
   void SetTiles(std::vector<TileOptions> tiles);
-  void Compose(const SourceLookup& lookup);
+  void Compose(const SourceLookup& lookup, int64_t now_us);
 
   const AVFrame* canvas() const { return canvas_.get(); }
   // When each frame painted by the last Compose() arrived (µs, av_gettime_relative clock).
@@ -51,20 +58,32 @@ class Compositor {
     TileOptions options;
     Rect area;             // the tile, even-aligned for 4:2:0 chroma
     Rect painted_area;     // where the picture went last time (differs from area for contain)
+    const Source* shown = nullptr;  // whose frame is on the canvas
     uint64_t sequence = 0; // of the source frame shown; 0 = none since the layout was set
+    size_t camera_index = 0;        // into options.cameras, for a timeshare tile
     TileContent content = TileContent::kBlack;
     uint64_t painted = 0;
     SwsContextPtr scaler;
     int colour_key = -1;   // the source matrix and range the scaler was told about
+    std::string label_drawn;  // the label text on the canvas now; "" = none
+    bool offline_painted = false;  // black (and "offline" when labelled) since the last picture
   };
 
+  void ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t now_us);
   void PaintFrame(TileSlot* slot, AVFrame* frame);
+  // The tile's label for `camera` when it differs from what is drawn (or `force`, after a repaint).
+  void DrawLabel(TileSlot* slot, const CameraSources* camera, bool force);
+  void PaintOffline(TileSlot* slot, const CameraSources* camera);
   void FillBlack(const Rect& rect);
 
   const int stale_timeout_ms_;
+  const LabelCorner label_corner_;
+  std::unique_ptr<TextRenderer> text_;  // null: no font, no labels
+  std::string clock_text_;              // the local time, once per Compose()
   FramePtr canvas_;
   std::vector<TileSlot> slots_;
   bool repaint_all_ = true;
+  int64_t tiles_set_at_us_ = 0;  // timeshare tiles rotate from here
   std::vector<int64_t> painted_arrivals_;
 };
 

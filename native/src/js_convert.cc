@@ -46,9 +46,37 @@ FitMode FitFromString(Napi::Env env, const std::string& fit) {
   throw Napi::TypeError::New(env, "tile.fit must be stretch, contain or cover");
 }
 
+double NumberIn(const Napi::Object& object, const char* key, double min, double max) {
+  Napi::Value value = Field(object, key, "motion.masks[]");
+  const double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(number >= min && number <= max)) {
+    throw Napi::RangeError::New(object.Env(), std::string("motion.masks[].") + key + " is out of range");
+  }
+  return number;
+}
+
+MotionOptions MotionFromJs(const Napi::Object& object) {
+  MotionOptions options;
+  if (!object.Get("enabled").IsUndefined()) options.enabled = object.Get("enabled").ToBoolean().Value();
+  options.sensitivity = static_cast<int>(
+      OptionalIntField(object, "sensitivity", "motion", 1, 100, options.sensitivity));
+  Napi::Value masks = object.Get("masks");
+  if (masks.IsArray()) {
+    Napi::Array list = masks.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      if (!list.Get(i).IsObject()) throw Napi::TypeError::New(object.Env(), "motion.masks[] must be objects");
+      Napi::Object mask = list.Get(i).As<Napi::Object>();
+      options.masks.push_back({NumberIn(mask, "x", 0, 1), NumberIn(mask, "y", 0, 1),
+                               NumberIn(mask, "width", 0, 1), NumberIn(mask, "height", 0, 1)});
+    }
+  }
+  return options;
+}
+
 Napi::Object SourceToJs(Napi::Env env, const SourceStats& source) {
   Napi::Object object = Napi::Object::New(env);
   object.Set("name", source.name);
+  object.Set("stream", source.stream);
   object.Set("state", SourceStateName(source.state));
   object.Set("frames", static_cast<double>(source.frames));
   object.Set("errors", static_cast<double>(source.errors));
@@ -59,21 +87,30 @@ Napi::Object SourceToJs(Napi::Env env, const SourceStats& source) {
   object.Set("height", source.height);
   object.Set("codec", source.codec);
   object.Set("lastError", source.last_error);
+  if (source.motion_scored) {
+    Napi::Object motion = Napi::Object::New(env);
+    motion.Set("active", source.motion_active);
+    motion.Set("score", source.motion_score);
+    object.Set("motion", motion);
+  }
   return object;
 }
 
 }  // namespace
 
-StitcherOptions StitcherOptionsFromJs(const Napi::Object& object) {
-  StitcherOptions options;
+SourcePoolOptions SourcePoolOptionsFromJs(const Napi::Object& object) {
+  SourcePoolOptions options;
   Napi::Value cameras = Field(object, "cameras", "options");
   if (!cameras.IsArray()) throw Napi::TypeError::New(object.Env(), "options.cameras must be an array");
   Napi::Array list = cameras.As<Napi::Array>();
   for (uint32_t i = 0; i < list.Length(); i++) {
+    if (!list.Get(i).IsObject()) throw Napi::TypeError::New(object.Env(), "camera must be an object");
     Napi::Object camera = list.Get(i).As<Napi::Object>();
     CameraOptions parsed;
     parsed.name = StringField(camera, "name", "camera");
     parsed.url = StringField(camera, "url", "camera");
+    if (!camera.Get("subUrl").IsUndefined()) parsed.sub_url = StringField(camera, "subUrl", "camera");
+    if (!camera.Get("title").IsUndefined()) parsed.title = StringField(camera, "title", "camera");
     parsed.transport = camera.Get("transport").IsString() &&
                                camera.Get("transport").As<Napi::String>().Utf8Value() == "udp"
                            ? Transport::kUdp
@@ -88,14 +125,29 @@ StitcherOptions StitcherOptionsFromJs(const Napi::Object& object) {
         camera, "reconnectMaxMs", "camera", 10, 600000, parsed.reconnect_max_ms));
     parsed.stale_after_ms = static_cast<int>(
         OptionalIntField(camera, "staleAfterMs", "camera", 100, 600000, parsed.stale_after_ms));
+    if (camera.Get("motion").IsObject()) parsed.motion = MotionFromJs(camera.Get("motion").As<Napi::Object>());
     options.cameras.push_back(std::move(parsed));
   }
+  options.main_idle_close_ms = static_cast<int>(OptionalIntField(
+      object, "mainIdleCloseMs", "options", 0, 3600000, options.main_idle_close_ms));
+  return options;
+}
 
+StitcherOptions StitcherOptionsFromJs(const Napi::Object& object) {
+  StitcherOptions options;
   options.output = EncoderOptionsFromJs(Field(object, "output", "options"), "output");
-
   options.tiles = TilesFromJs(Field(object, "tiles", "options"));
   options.stale_timeout_ms =
       static_cast<int>(IntField(object, "staleTimeoutMs", "options", 0, 3600000));
+  if (!object.Get("fontPath").IsUndefined()) options.font_path = StringField(object, "fontPath", "options");
+  if (!object.Get("labelCorner").IsUndefined()) {
+    const std::string corner = StringField(object, "labelCorner", "options");
+    if (corner == "top-left") options.label_corner = LabelCorner::kTopLeft;
+    else if (corner == "top-right") options.label_corner = LabelCorner::kTopRight;
+    else if (corner == "bottom-left") options.label_corner = LabelCorner::kBottomLeft;
+    else if (corner == "bottom-right") options.label_corner = LabelCorner::kBottomRight;
+    else throw Napi::TypeError::New(object.Env(), "options.labelCorner must be top-left, top-right, bottom-left or bottom-right");
+  }
   return options;
 }
 
@@ -141,6 +193,24 @@ std::vector<TileOptions> TilesFromJs(const Napi::Value& value) {
     Napi::Object tile = list.Get(i).As<Napi::Object>();
     TileOptions parsed;
     parsed.camera = StringField(tile, "camera", "tile");
+    Napi::Value cameras = tile.Get("cameras");
+    if (cameras.IsArray()) {
+      Napi::Array names = cameras.As<Napi::Array>();
+      for (uint32_t j = 0; j < names.Length(); j++) {
+        if (!names.Get(j).IsString()) throw Napi::TypeError::New(value.Env(), "tile.cameras must hold strings");
+        parsed.cameras.push_back(names.Get(j).As<Napi::String>().Utf8Value());
+      }
+    }
+    parsed.rotate_ms = static_cast<int>(OptionalIntField(tile, "rotateMs", "tile", 100, 86400000, parsed.rotate_ms));
+    if (!tile.Get("stream").IsUndefined()) {
+      const std::string stream = StringField(tile, "stream", "tile");
+      if (stream == "main") parsed.stream = StreamChoice::kMain;
+      else if (stream == "sub") parsed.stream = StreamChoice::kSub;
+      else if (stream == "auto") parsed.stream = StreamChoice::kAuto;
+      else throw Napi::TypeError::New(value.Env(), "tile.stream must be auto, main or sub");
+    }
+    parsed.label = tile.Get("label").ToBoolean().Value();
+    parsed.clock = tile.Get("clock").ToBoolean().Value();
     parsed.x = static_cast<int>(IntField(tile, "x", "tile", 0, 16384));
     parsed.y = static_cast<int>(IntField(tile, "y", "tile", 0, 16384));
     parsed.width = static_cast<int>(IntField(tile, "width", "tile", 1, 16384));
@@ -197,14 +267,11 @@ Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropp
   latency.Set("p99", static_cast<double>(stats.output.latency_p99_us));
   output.Set("latencyUs", latency);
 
-  Napi::Array sources = Napi::Array::New(env, stats.sources.size());
-  for (size_t i = 0; i < stats.sources.size(); i++) {
-    sources.Set(static_cast<uint32_t>(i), SourceToJs(env, stats.sources[i]));
-  }
   Napi::Array tiles = Napi::Array::New(env, stats.tiles.size());
   for (size_t i = 0; i < stats.tiles.size(); i++) {
     Napi::Object tile = Napi::Object::New(env);
     tile.Set("camera", stats.tiles[i].camera);
+    tile.Set("stream", stats.tiles[i].stream);
     tile.Set("content", TileContentName(stats.tiles[i].content));
     tile.Set("painted", static_cast<double>(stats.tiles[i].painted));
     tiles.Set(static_cast<uint32_t>(i), tile);
@@ -225,9 +292,14 @@ Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropp
   Napi::Object result = Napi::Object::New(env);
   result.Set("outputs", outputs);
   result.Set("output", output);
-  result.Set("sources", sources);
   result.Set("tiles", tiles);
   return result;
+}
+
+Napi::Array SourcesToJs(Napi::Env env, const std::vector<SourceStats>& sources) {
+  Napi::Array list = Napi::Array::New(env, sources.size());
+  for (size_t i = 0; i < sources.size(); i++) list.Set(static_cast<uint32_t>(i), SourceToJs(env, sources[i]));
+  return list;
 }
 
 }  // namespace mosaic

@@ -12,6 +12,7 @@
 
 namespace mosaic {
 
+SourcePoolOptions SourcePoolOptionsFromJs(const Napi::Object& object);
 StitcherOptions StitcherOptionsFromJs(const Napi::Object& object);
 // `options.outputs` (optional): where the main rendition is published.
 std::vector<PublisherOptions> OutputsFromJs(const Napi::Object& object);
@@ -19,5 +20,6 @@ std::vector<TileOptions> TilesFromJs(const Napi::Value& value);
 SnapshotOptions SnapshotOptionsFromJs(const Napi::Value& value);
 EncoderOptions EncoderOptionsFromJs(const Napi::Value& value, const char* where);
 Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropped_units);
+Napi::Array SourcesToJs(Napi::Env env, const std::vector<SourceStats>& sources);
 
 }  // namespace mosaic

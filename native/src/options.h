@@ -6,13 +6,23 @@
 #include <string>
 #include <vector>
 
+#include "motion_detector.h"
+
 namespace mosaic {
 
 enum class Transport { kTcp, kUdp };
 
 struct CameraOptions {
   std::string name;
+  std::string title;  // what labels show; the name when empty
   std::string url;  // rtsp://, rtsps:// or demo:
+  // The camera's cheap low-resolution stream, for small tiles; empty = none. It gets a Source of
+  // its own with the same settings as `url`.
+  std::string sub_url;
+  MotionOptions motion;
+  // Score motion on this stream: the pool sets it on the substream when there is one (always
+  // open, and cheap), else on the main stream.
+  bool detect_motion = false;
   Transport transport = Transport::kTcp;
   int open_timeout_ms = 5000;         // connect + DESCRIBE/SETUP/PLAY
   int read_timeout_ms = 5000;         // no packet for this long = connection lost
@@ -25,8 +35,17 @@ struct CameraOptions {
 
 enum class FitMode { kStretch, kContain, kCover };
 
+// Which of a camera's streams a tile shows. kAuto: the substream when it has at least 2/3 of the
+// tile's width in pixels (so it is upscaled by 1.5x at most), else the main stream.
+enum class StreamChoice { kAuto, kMain, kSub };
+
 struct TileOptions {
-  std::string camera;
+  std::string camera;                // the first of `cameras`
+  std::vector<std::string> cameras;  // more than one: a timeshare tile rotating every rotate_ms
+  int rotate_ms = 10000;
+  StreamChoice stream = StreamChoice::kAuto;
+  bool label = false;  // the camera's title in a corner
+  bool clock = false;  // the local time beside it
   int x = 0;
   int y = 0;
   int width = 0;
@@ -44,9 +63,21 @@ struct EncoderOptions {
   std::string profile = "baseline";
 };
 
-struct StitcherOptions {
+// The cameras every mosaic of one process shares: each camera is pulled and decoded once.
+struct SourcePoolOptions {
   std::vector<CameraOptions> cameras;
+  // A main stream no tile has shown for this long is closed when the camera has a substream
+  // (which stays open for small tiles and motion).
+  int main_idle_close_ms = 10000;
+};
+
+// Where in its tile a label goes; kCenter is for a dead camera's "offline".
+enum class LabelCorner { kTopLeft, kTopRight, kBottomLeft, kBottomRight, kCenter };
+
+struct StitcherOptions {
   EncoderOptions output;
+  std::string font_path;  // empty: no labels, and offline tiles are plain black
+  LabelCorner label_corner = LabelCorner::kBottomLeft;
   std::vector<TileOptions> tiles;
   int stale_timeout_ms = 10000;  // a tile without a new frame for this long turns black
 };

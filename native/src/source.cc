@@ -10,6 +10,8 @@ namespace {
 
 int64_t NowUs() { return av_gettime_relative(); }
 
+constexpr int64_t kMotionWithoutKeyframeUs = 5 * 1000 * 1000;
+
 bool StartsWith(const std::string& text, const char* prefix) {
   return text.rfind(prefix, 0) == 0;
 }
@@ -28,16 +30,25 @@ const char* SourceStateName(SourceState state) {
     case SourceState::kLive: return "live";
     case SourceState::kStale: return "stale";
     case SourceState::kOffline: return "offline";
+    case SourceState::kIdle: return "idle";
   }
   return "offline";
 }
 
-Source::Source(CameraOptions options, SourceStateListener listener)
+Source::Source(CameraOptions options, std::string stream, SourceStateListener listener,
+               MotionListener motion_listener)
     : options_(std::move(options)),
+      stream_(std::move(stream)),
       listener_(std::move(listener)),
+      motion_listener_(std::move(motion_listener)),
       is_demo_(StartsWith(options_.url, "demo:")),
       password_(UrlPassword(options_.url)) {
   stats_.name = options_.name;
+  stats_.stream = stream_;
+  if (options_.detect_motion && options_.motion.enabled) {
+    motion_ = std::make_unique<MotionDetector>(options_.motion);
+    stats_.motion_scored = true;
+  }
 }
 
 Source::~Source() {
@@ -46,11 +57,27 @@ Source::~Source() {
 }
 
 void Source::Start() {
+  if (thread_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     started_at_us_ = NowUs();
+    latest_.reset();  // a reopened stream never shows the picture from before it was closed
   }
+  stop_ = false;
+  running_ = true;
   thread_ = std::thread([this] { Run(); });
+}
+
+void Source::MarkIdle() { SetState(SourceState::kIdle, ""); }
+
+bool Source::HasFreshFrame() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return latest_ && (NowUs() - latest_at_us_) / 1000 <= options_.stale_after_ms;
+}
+
+int Source::width() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_.width;
 }
 
 void Source::RequestStop() {
@@ -61,6 +88,7 @@ void Source::RequestStop() {
 
 void Source::Join() {
   if (thread_.joinable()) thread_.join();
+  running_ = false;
 }
 
 int Source::InterruptCallback(void* opaque) {
@@ -193,6 +221,8 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
     stats_.codec = codec->name;
   }
   demo_first_pts_ = AV_NOPTS_VALUE;
+  keyframe_seen_ = false;
+  connected_at_us_ = NowUs();
   return true;
 }
 
@@ -269,6 +299,11 @@ void Source::OnFrame(const AVFrame* frame) {
     became_live = stats_.state != SourceState::kLive;
   }
   if (became_live) SetState(SourceState::kLive, "");
+  // A stream with no keyframes at all (intra refresh) is scored after a few seconds anyway.
+  keyframe_seen_ = keyframe_seen_ || frame->key_frame || now - connected_at_us_ > kMotionWithoutKeyframeUs;
+  if (motion_ && keyframe_seen_ && motion_->OnFrame(frame, now) && motion_listener_) {
+    motion_listener_(options_.name, motion_->active(), motion_->score());
+  }
 }
 
 void Source::SetState(SourceState state, const std::string& error) {
@@ -278,7 +313,7 @@ void Source::SetState(SourceState state, const std::string& error) {
     stats_.state = state;
     if (!error.empty()) stats_.last_error = error;
   }
-  if (listener_) listener_(options_.name, state, error);
+  if (listener_) listener_(options_.name, stream_, state, error);
 }
 
 void Source::Fail(const std::string& error) {
@@ -301,7 +336,7 @@ void Source::UpdateStaleness(int64_t now_us) {
       became_stale = true;
     }
   }
-  if (became_stale && listener_) listener_(options_.name, SourceState::kStale, "");
+  if (became_stale && listener_) listener_(options_.name, stream_, SourceState::kStale, "");
 }
 
 bool Source::TakeNewerFrame(uint64_t known_sequence, FramePtr* frame, uint64_t* sequence,
@@ -318,6 +353,10 @@ bool Source::TakeNewerFrame(uint64_t known_sequence, FramePtr* frame, uint64_t* 
 SourceStats Source::Stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   SourceStats copy = stats_;
+  if (motion_) {
+    copy.motion_active = motion_->active();
+    copy.motion_score = motion_->score();
+  }
   // fps over the arrivals of the last 2 s found in the ring.
   const int64_t now = NowUs();
   const uint64_t count = std::min<uint64_t>(stats_.frames, 64);

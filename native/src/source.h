@@ -12,15 +12,18 @@
 #include <thread>
 
 #include "av_ptr.h"
+#include "motion_detector.h"
 #include "options.h"
 
 namespace mosaic {
 
-enum class SourceState { kConnecting, kLive, kStale, kOffline };
+// kIdle: closed because nothing shows it (a main stream while its substream serves the tiles).
+enum class SourceState { kConnecting, kLive, kStale, kOffline, kIdle };
 const char* SourceStateName(SourceState state);
 
 struct SourceStats {
   std::string name;
+  std::string stream;       // "main" or "sub"
   SourceState state = SourceState::kConnecting;
   uint64_t frames = 0;      // decoded frames since start
   uint64_t errors = 0;      // open/read failures and decode errors
@@ -31,25 +34,46 @@ struct SourceStats {
   int height = 0;
   std::string codec;
   std::string last_error;  // passwords masked
+  bool motion_scored = false;  // this stream feeds the camera's motion detector
+  bool motion_active = false;
+  double motion_score = 0;     // 0..100, the latest analysis
 };
 
 // Called on the source's thread whenever its state changes; must be quick and never block.
-using SourceStateListener =
-    std::function<void(const std::string& camera, SourceState state, const std::string& error)>;
+using SourceStateListener = std::function<void(const std::string& camera, const std::string& stream,
+                                               SourceState state, const std::string& error)>;
+// Called on the source's thread when its motion turns on or off; must be quick and never block.
+using MotionListener = std::function<void(const std::string& camera, bool active, double score)>;
 
 class Source {
  public:
-  Source(CameraOptions options, SourceStateListener listener);
+  // `stream` ("main" or "sub") names it in stats and state changes; `options.url` is what it opens.
+  Source(CameraOptions options, std::string stream, SourceStateListener listener,
+         MotionListener motion_listener = nullptr);
   Source(const Source&) = delete;
   Source& operator=(const Source&) = delete;
   ~Source();
 
   const std::string& name() const { return options_.name; }
 
+  const std::string& stream() const { return stream_; }
+
+  // Start() again after Join() reopens the camera (a closed main stream shown again).
   void Start();
   // Asks the thread to finish (returns at once); Join() waits for it.
   void RequestStop();
   void Join();
+  bool running() const { return running_; }
+  // After Join(), for a source closed because nothing shows it.
+  void MarkIdle();
+
+  // Any thread: a tile chose this source (so a closed one is reopened, an open one kept).
+  void MarkWanted(int64_t now_us) { wanted_at_us_ = now_us; }
+  int64_t wanted_at_us() const { return wanted_at_us_; }
+  // A frame younger than the stale threshold (staleAfterMs) exists.
+  bool HasFreshFrame() const;
+  // Width of the newest decoded frame; 0 before the first.
+  int width() const;
 
   // If a frame newer than `known_sequence` exists, references it into `frame`, sets
   // `sequence` and returns true. `age_ms` is always set: ms since the newest frame (or since
@@ -75,12 +99,22 @@ class Source {
   static int InterruptCallback(void* opaque);
 
   const CameraOptions options_;
+  const std::string stream_;
   const SourceStateListener listener_;
+  const MotionListener motion_listener_;
+  std::unique_ptr<MotionDetector> motion_;  // used on the source's thread only
+  // Per connection, on the source's thread: motion waits for the first keyframe, because a
+  // decoder joining mid-GOP outputs grey concealment frames until then, and the real picture
+  // replacing them would count as motion.
+  bool keyframe_seen_ = false;
+  int64_t connected_at_us_ = 0;
   const bool is_demo_;
   const std::string password_;  // masked out of every error text
 
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> running_{false};
+  std::atomic<int64_t> wanted_at_us_{0};
   std::atomic<int64_t> io_deadline_us_{0};  // the interrupt callback aborts I/O past this
   std::mutex wake_mutex_;
   std::condition_variable wake_;

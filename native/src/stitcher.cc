@@ -9,15 +9,14 @@ int64_t NowUs() { return av_gettime_relative(); }
 
 }  // namespace
 
-Stitcher::Stitcher(StitcherOptions options, std::vector<PublisherOptions> outputs,
-                   StitcherCallbacks callbacks)
+Stitcher::Stitcher(StitcherOptions options, std::shared_ptr<SourcePool> pool,
+                   std::vector<PublisherOptions> outputs, StitcherCallbacks callbacks)
     : options_(std::move(options)),
       callbacks_(std::move(callbacks)),
+      pool_(std::move(pool)),
       encoder_(options_.output),
-      compositor_(options_.output.width, options_.output.height, options_.stale_timeout_ms) {
-  for (const CameraOptions& camera : options_.cameras) {
-    sources_[camera.name] = std::make_unique<Source>(camera, callbacks_.on_source_state);
-  }
+      compositor_(options_.output.width, options_.output.height, options_.stale_timeout_ms,
+                  options_.font_path, options_.label_corner) {
   compositor_.SetTiles(options_.tiles);
   for (PublisherOptions& output : outputs) {
     publishers_.push_back(std::make_unique<Publisher>(
@@ -32,7 +31,6 @@ Stitcher::~Stitcher() { Stop(); }
 void Stitcher::Start() {
   if (started_) return;
   started_ = true;
-  for (auto& entry : sources_) entry.second->Start();
   for (auto& publisher : publishers_) publisher->Start();
   clock_ = std::thread([this] { RunClock(); });
 }
@@ -43,12 +41,8 @@ void Stitcher::Stop() {
     stop_ = true;
     wake_.notify_all();
   }
-  // Ask every source first, then wait: the interrupts run in parallel, so stopping N dead
-  // cameras costs one timeout, not N.
-  for (auto& entry : sources_) entry.second->RequestStop();
   for (auto& publisher : publishers_) publisher->RequestStop();
   if (clock_.joinable()) clock_.join();
-  for (auto& entry : sources_) entry.second->Join();
   for (auto& publisher : publishers_) publisher->Join();
 }
 
@@ -71,11 +65,6 @@ void Stitcher::RequestRenditionKeyframe(int id) {
 void Stitcher::SetLayout(std::vector<TileOptions> tiles) {
   std::lock_guard<std::mutex> lock(layout_mutex_);
   pending_tiles_ = std::move(tiles);
-}
-
-Source* Stitcher::FindSource(const std::string& camera) {
-  auto found = sources_.find(camera);
-  return found == sources_.end() ? nullptr : found->second.get();
 }
 
 void Stitcher::RunClock() {
@@ -110,11 +99,10 @@ void Stitcher::Tick(int64_t frame_index) {
     std::lock_guard<std::mutex> lock(layout_mutex_);
     tiles.swap(pending_tiles_);
   }
-  for (auto& entry : sources_) entry.second->UpdateStaleness(tick_start);
   {
     std::lock_guard<std::mutex> lock(canvas_mutex_);
     if (tiles) compositor_.SetTiles(std::move(*tiles));
-    compositor_.Compose([this](const std::string& camera) { return FindSource(camera); });
+    compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, tick_start);
   }
   const int64_t composed = NowUs();
 
@@ -201,7 +189,6 @@ StitcherStats Stitcher::Stats() {
       stats.output.latency_p99_us = at(0.99);
     }
   }
-  for (auto& entry : sources_) stats.sources.push_back(entry.second->Stats());
   for (auto& publisher : publishers_) stats.outputs.push_back(publisher->Stats());
   return stats;
 }

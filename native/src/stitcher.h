@@ -1,4 +1,5 @@
-// One mosaic: owns the camera sources, the compositor, the encoder and the output clock thread.
+// One mosaic: the compositor, the encoder, its outputs and the output clock thread, over the
+// cameras of a SourcePool it shares with every other mosaic of the process.
 // Plain C++: it never touches Node-API; stitcher_wrap.cc converts.
 #pragma once
 
@@ -18,15 +19,13 @@
 #include "options.h"
 #include "publisher.h"
 #include "rendition.h"
-#include "source.h"
+#include "source_pool.h"
 
 namespace mosaic {
 
 struct StitcherCallbacks {
   // On the output clock thread, once per encoded access unit.
   std::function<void(AccessUnit&& unit)> on_access_unit;
-  // On a source's thread; must be quick.
-  SourceStateListener on_source_state;
   // On an output's thread; must be quick.
   PublisherStateListener on_output_state;
 };
@@ -50,7 +49,6 @@ struct OutputStats {
 
 struct StitcherStats {
   OutputStats output;
-  std::vector<SourceStats> sources;
   std::vector<TileStatus> tiles;
   std::vector<PublisherStats> outputs;
 };
@@ -58,13 +56,15 @@ struct StitcherStats {
 class Stitcher {
  public:
   // Throws std::runtime_error when the encoder cannot be opened.
-  Stitcher(StitcherOptions options, std::vector<PublisherOptions> outputs, StitcherCallbacks callbacks);
+  Stitcher(StitcherOptions options, std::shared_ptr<SourcePool> pool,
+           std::vector<PublisherOptions> outputs, StitcherCallbacks callbacks);
   Stitcher(const Stitcher&) = delete;
   Stitcher& operator=(const Stitcher&) = delete;
   ~Stitcher();
 
+  // Starts the clock and the outputs; the pool's owner starts and stops the cameras.
   void Start();
-  // Blocks until every thread has ended: run it off the JS thread. Idempotent.
+  // Blocks until every thread of this mosaic has ended: run it off the JS thread. Idempotent.
   void Stop();
 
   // Any thread: takes effect between two output frames, with no gap in output timestamps.
@@ -85,11 +85,10 @@ class Stitcher {
  private:
   void RunClock();
   void Tick(int64_t frame_index);
-  Source* FindSource(const std::string& camera);
 
   const StitcherOptions options_;
   const StitcherCallbacks callbacks_;
-  std::map<std::string, std::unique_ptr<Source>> sources_;
+  const std::shared_ptr<SourcePool> pool_;
   std::vector<std::unique_ptr<Publisher>> publishers_;
   Encoder encoder_;
 

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "blocking_worker.h"
 #include "js_convert.h"
+#include "source_pool_wrap.h"
 #include "jpeg_snapshot.h"
 
 namespace mosaic {
@@ -13,38 +15,14 @@ namespace {
 // At 25 fps this is over a second of video; past it JS is not keeping up and units are dropped
 // (counted, and a keyframe requested so viewers recover) rather than queued without bound.
 constexpr size_t kAccessUnitQueue = 64;
-constexpr size_t kSourceStateQueue = 256;
+constexpr size_t kStateQueue = 256;
 
-// A camera's or an output's state change, on its way to the JS thread.
+// An output's state change, on its way to the JS thread.
 struct StateEvent {
   std::string name;
   std::string state;
   std::string error;
-  const char* kind;  // "camera" or "output"
-};
-
-// Joins every media thread off the JS thread, then releases the thread-safe functions on it.
-class StopWorker : public Napi::AsyncWorker {
- public:
-  StopWorker(Napi::Env env, std::shared_ptr<Stitcher> stitcher, std::function<void()> on_stopped)
-      : Napi::AsyncWorker(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        stitcher_(std::move(stitcher)),
-        on_stopped_(std::move(on_stopped)) {}
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-  void Execute() override {
-    if (stitcher_) stitcher_->Stop();
-    stitcher_.reset();
-  }
-  void OnOK() override {
-    on_stopped_();
-    deferred_.Resolve(Env().Undefined());
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  std::shared_ptr<Stitcher> stitcher_;
-  std::function<void()> on_stopped_;
+  const char* kind;  // "output" (cameras' states come from their SourcePool)
 };
 
 class SnapshotWorker : public Napi::AsyncWorker {
@@ -115,6 +93,7 @@ StitcherWrap::StitcherWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<St
   if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
   options_ = StitcherOptionsFromJs(info[0].As<Napi::Object>());
   outputs_ = OutputsFromJs(info[0].As<Napi::Object>());
+  pool_ = SourcePoolWrap::From(info[1]);
 }
 
 StitcherWrap::~StitcherWrap() {
@@ -127,7 +106,7 @@ void StitcherWrap::ReleaseCallbacks() {
   if (!callbacks_live_) return;
   callbacks_live_ = false;
   on_access_unit_.Release();
-  on_source_state_.Release();
+  on_output_state_.Release();
 }
 
 Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
@@ -135,17 +114,17 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
   if (stitcher_ || started_) throw Napi::Error::New(env, "already started");
   started_ = true;
   if (!info[0].IsFunction() || !info[1].IsFunction()) {
-    throw Napi::TypeError::New(env, "start(onAccessUnit, onSourceState) needs two functions");
+    throw Napi::TypeError::New(env, "start(onAccessUnit, onOutputState) needs two functions");
   }
   on_access_unit_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(),
                                                   "camera-mosaic access units", kAccessUnitQueue, 1);
-  on_source_state_ = Napi::ThreadSafeFunction::New(
-      env, info[1].As<Napi::Function>(), "camera-mosaic source states", kSourceStateQueue, 1);
+  on_output_state_ = Napi::ThreadSafeFunction::New(
+      env, info[1].As<Napi::Function>(), "camera-mosaic output states", kStateQueue, 1);
   callbacks_live_ = true;
 
   StitcherCallbacks callbacks;
   Napi::ThreadSafeFunction units = on_access_unit_;
-  Napi::ThreadSafeFunction states = on_source_state_;
+  Napi::ThreadSafeFunction states = on_output_state_;
   auto dropped = dropped_units_;
   // The Stitcher is only known once constructed; the callback reaches it through this slot.
   auto self = std::make_shared<std::weak_ptr<Stitcher>>();
@@ -165,18 +144,13 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
       }
     }
   };
-  callbacks.on_source_state = [states](const std::string& camera, SourceState state,
-                                       const std::string& error) mutable {
-    auto* event = new StateEvent{camera, SourceStateName(state), error, "camera"};
-    if (states.NonBlockingCall(event, DeliverState) != napi_ok) delete event;
-  };
   callbacks.on_output_state = [states](const std::string& id, PublisherState state,
                                        const std::string& error) mutable {
     auto* event = new StateEvent{id, PublisherStateName(state), error, "output"};
     if (states.NonBlockingCall(event, DeliverState) != napi_ok) delete event;
   };
   try {
-    stitcher_ = std::make_shared<Stitcher>(options_, outputs_, std::move(callbacks));
+    stitcher_ = std::make_shared<Stitcher>(options_, pool_, outputs_, std::move(callbacks));
   } catch (const std::exception& error) {
     ReleaseCallbacks();
     throw Napi::Error::New(env, error.what());
@@ -189,10 +163,13 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
 Napi::Value StitcherWrap::Stop(const Napi::CallbackInfo& info) {
   // Once stopped, the run's encoder (and its x264 threads) and canvas are freed at once rather
   // than whenever the garbage collector finds this object.
-  auto* worker = new StopWorker(info.Env(), stitcher_, [this] {
-    ReleaseCallbacks();
-    stitcher_.reset();
-  });
+  std::shared_ptr<Stitcher> stitcher = stitcher_;
+  auto* worker = new BlockingWorker(
+      info.Env(), [stitcher] { if (stitcher) stitcher->Stop(); },
+      [this] {
+        ReleaseCallbacks();
+        stitcher_.reset();
+      });
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

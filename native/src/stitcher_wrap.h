@@ -32,9 +32,10 @@ class StitcherWrap : public Napi::ObjectWrap<StitcherWrap> {
 
   StitcherOptions options_;
   std::vector<PublisherOptions> outputs_;
+  std::shared_ptr<SourcePool> pool_;  // shared with the other mosaics; its owner stops it
   std::shared_ptr<Stitcher> stitcher_;
   Napi::ThreadSafeFunction on_access_unit_;
-  Napi::ThreadSafeFunction on_source_state_;
+  Napi::ThreadSafeFunction on_output_state_;
   bool callbacks_live_ = false;
   bool started_ = false;  // one run per object: start() after stop() makes a new object
   // Access units dropped because JS did not keep up; shared with the clock thread.

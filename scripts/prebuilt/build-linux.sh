@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the prebuilt addon for this machine's platform, as sharp does for libvips: a static,
-# position-independent x264 and a minimal FFmpeg (only what camera-mosaic uses), both from Debian's
-# source packages at pinned versions, linked into prebuilds/<platform>-<arch>/camera_mosaic.node.
+# position-independent x264, a minimal FFmpeg (only what camera-mosaic uses) and FreeType (tile
+# labels), all from Debian's source packages at pinned versions, linked into
+# prebuilds/<platform>-<arch>/camera_mosaic.node.
 # The only shared libraries it needs beyond glibc and libstdc++ are GnuTLS (rtsps://), which every
 # Debian / Raspberry Pi OS has (apt itself depends on libgnutls30).
 #
 # Rerunnable: each stage leaves a stamp under native/build-prebuilt/stamps/, named after the pinned
-# versions (and, for FFmpeg, its configure line), and is skipped while that stamp exists; changing
-# a pin or a flag rebuilds what depends on it. The addon is relinked every run. Compiles run under
-# `nice -n 19` with JOBS (default 2) jobs.
+# versions (and, for FFmpeg and FreeType, their configure lines), and is skipped while that stamp
+# exists; changing a pin or a flag rebuilds what depends on it. The addon is relinked every run.
+# Compiles run under `nice -n 19` with JOBS (default 2) jobs.
 #
 #   bash scripts/prebuilt/build-linux.sh          # as root on Debian 12 (installs build tools)
 set -euo pipefail
@@ -17,6 +18,7 @@ root=$PWD
 
 FFMPEG_VERSION='7:5.1.9-0+deb12u1'
 X264_VERSION='2:0.164.3095+gitbaee400-3'
+FREETYPE_VERSION='2.12.1+dfsg-5+deb12u4'
 JOBS=${JOBS:-2}
 
 build=$root/native/build-prebuilt
@@ -52,11 +54,11 @@ fi
 
 # --- sources: Debian's source packages, pinned ----------------------------------------------------
 # A private deb-src list, so the machine's own apt configuration is left as it is.
-sources_stamp=$stamps/sources-${FFMPEG_VERSION//:/_}-${X264_VERSION//:/_}
-if [[ ! -e $sources_stamp ]]; then
-  start=$(date +%s)
-  apt_dir=$build/apt
-  mkdir -p "$apt_dir/lists/partial"
+apt_dir=$build/apt
+apt_opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt_dir"
+  -o Dir::State::Lists="$apt_dir/lists")
+private_apt_update() {
+  rm -rf "$apt_dir" && mkdir -p "$apt_dir/lists/partial"
   # The machine's own Debian archive entries (whatever mirror it uses), as deb-src.
   for list in /etc/apt/sources.list.d/*.sources; do
     [[ -e $list ]] && grep -q 'debian-archive-keyring' "$list" &&
@@ -65,9 +67,12 @@ if [[ ! -e $sources_stamp ]]; then
   if [[ -f /etc/apt/sources.list ]]; then
     grep -E '^deb [^[:space:]]*debian' /etc/apt/sources.list | sed 's/^deb /deb-src /' >"$apt_dir/sources-list.list" || true
   fi
-  apt_opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt_dir"
-    -o Dir::State::Lists="$apt_dir/lists")
   apt-get "${apt_opts[@]}" update -qq
+}
+sources_stamp=$stamps/sources-${FFMPEG_VERSION//:/_}-${X264_VERSION//:/_}
+if [[ ! -e $sources_stamp ]]; then
+  start=$(date +%s)
+  private_apt_update
   rm -rf "$build/src" && mkdir -p "$build/src"
   (cd "$build/src" && apt-get "${apt_opts[@]}" source --download-only \
     "ffmpeg=$FFMPEG_VERSION" "x264=$X264_VERSION")
@@ -77,8 +82,21 @@ if [[ ! -e $sources_stamp ]]; then
   touch "$sources_stamp"
   elapsed sources "$start"
 fi
+# FreeType on its own stamp, so adding or moving its pin does not fetch and rebuild FFmpeg too.
+freetype_sources_stamp=$stamps/sources-freetype-${FREETYPE_VERSION//:/_}
+if [[ ! -e $freetype_sources_stamp ]]; then
+  start=$(date +%s)
+  private_apt_update
+  rm -rf "$build/src"/freetype[-_]* "$stamps"/freetype-* "$stamps"/sources-freetype-*
+  (cd "$build/src" &&
+    apt-get "${apt_opts[@]}" source --download-only "freetype=$FREETYPE_VERSION" &&
+    dpkg-source -x "freetype_${FREETYPE_VERSION#*:}.dsc")
+  touch "$freetype_sources_stamp"
+  elapsed "freetype sources" "$start"
+fi
 ffmpeg_src=$(find "$build/src" -maxdepth 1 -type d -name 'ffmpeg-*' | head -n1)
 x264_src=$(find "$build/src" -maxdepth 1 -type d -name 'x264-*' | head -n1)
+freetype_src=$(find "$build/src" -maxdepth 1 -type d -name 'freetype-*' | head -n1)
 
 # --- x264: static, PIC, 8-bit 4:2:0 only (the encoder feeds it yuv420p) ---------------------------
 if [[ ! -e $stamps/x264 ]]; then
@@ -133,6 +151,27 @@ if [[ ! -e $ffmpeg_stamp ]]; then
   elapsed ffmpeg "$start"
 fi
 
+# --- FreeType: static, PIC, TrueType/OpenType rendering with no optional libraries ----------------
+# Without zlib, bzip2, libpng, brotli and HarfBuzz the archive needs nothing beyond libc (gzip'd
+# fonts still load through FreeType's own copy of zlib's inflate), and the .node stays free of them.
+freetype_configure=(
+  --prefix="$prefix" --enable-static --disable-shared --with-pic
+  --without-zlib --without-bzip2 --without-png --without-brotli --without-harfbuzz
+)
+freetype_stamp=$stamps/freetype-$(printf '%s\n' "${freetype_configure[@]}" | sha256sum | cut -c1-12)
+if [[ ! -e $freetype_stamp ]]; then
+  start=$(date +%s)
+  (
+    cd "$freetype_src"
+    make distclean >/dev/null 2>&1 || true
+    ./configure "${freetype_configure[@]}"
+    "${make_j[@]}"
+    make install
+  )
+  touch "$freetype_stamp"
+  elapsed freetype "$start"
+fi
+
 # --- the addon, against that prefix ------------------------------------------------------------------
 # Always rebuilt (the sources change far more often than FFmpeg); cmake only recompiles what changed.
 start=$(date +%s)
@@ -142,17 +181,26 @@ mkdir -p "$out"
 # Written beside, then renamed: a process that has the old file mapped keeps it intact.
 strip --strip-unneeded -o "$out/camera_mosaic.node.tmp" native/build-prebuilt/addon/Release/camera_mosaic.node
 mv -f "$out/camera_mosaic.node.tmp" "$out/camera_mosaic.node"
+if ldd "$out/camera_mosaic.node" | grep -Eq 'lib(av[a-z]+|swscale|x264|freetype)\.so'; then
+  echo "prebuilt: $out/camera_mosaic.node still needs a shared library it should bundle:" >&2
+  ldd "$out/camera_mosaic.node" >&2
+  exit 1
+fi
 # The licences travel with the binary (GPL-2.0-or-later as a whole: x264 is GPL).
 mkdir -p "$out/licenses"
 cp "$ffmpeg_src/LICENSE.md" "$out/licenses/FFmpeg-LICENSE.md"
 cp "$ffmpeg_src/COPYING.GPLv2" "$ffmpeg_src/COPYING.LGPLv2.1" "$out/licenses/"
 cp "$x264_src/COPYING" "$out/licenses/x264-COPYING"
+cp "$freetype_src/docs/FTL.TXT" "$out/licenses/FreeType-FTL.TXT"
 {
   echo "camera_mosaic.node for $target, built $(date -u +%F) by scripts/prebuilt/build-linux.sh"
   echo "FFmpeg: Debian source package ffmpeg $FFMPEG_VERSION (LGPL-2.1+, GPL-2+ as configured)"
   echo "x264:   Debian source package x264 $X264_VERSION (GPL-2+)"
-  echo "Sources: apt-get source ffmpeg=$FFMPEG_VERSION x264=$X264_VERSION"
+  echo "FreeType: Debian source package freetype $FREETYPE_VERSION (FTL or GPL-2+)"
+  echo "Sources: apt-get source ffmpeg=$FFMPEG_VERSION x264=$X264_VERSION" \
+    "freetype=$FREETYPE_VERSION"
   echo "FFmpeg configure: ${ffmpeg_configure[*]//$root\//}"
+  echo "FreeType configure: ${freetype_configure[*]//$root\//}"
 } >"$out/BUILDINFO.txt"
 elapsed addon "$start"
 elapsed "everything" "$total_start"

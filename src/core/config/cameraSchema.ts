@@ -1,4 +1,10 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { motionSchema } from './motionSchema';
+
+const streamUrlPattern = {
+  pattern: '^(rtsps?://|demo:)',
+  errorReasons: { pattern: 'must start with rtsp://, rtsps:// or demo:' },
+} as const;
 
 /** One camera: a name the layout refers to, and where its picture comes from. */
 export const cameraSchema = {
@@ -18,9 +24,22 @@ export const cameraSchema = {
         'rtsp:// or rtsps:// URL of the camera (credentials allowed; messages mask the password), or ' +
         'demo:<lavfi source> for a synthetic camera, e.g. demo:testsrc2?size=640x360&rate=25.',
       type: 'string',
-      pattern: '^(rtsps?://|demo:)',
-      errorReasons: { pattern: 'must start with rtsp://, rtsps:// or demo:' },
+      ...streamUrlPattern,
     },
+    subUrl: {
+      description:
+        "The camera's substream (low resolution), in the same forms as url: small tiles show it, and " +
+        'the main stream is then opened only while a large tile shows the camera.',
+      type: 'string',
+      ...streamUrlPattern,
+    },
+    title: {
+      description: 'What labels show for this camera; its name when left out.',
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+    },
+    motion: { ...motionSchema, default: {} },
     transport: {
       description: 'RTSP lower transport. TCP (default) survives lossy networks and NAT; UDP is lighter.',
       enum: ['tcp', 'udp'],

@@ -16,7 +16,12 @@ export const renditionSchema = {
       maximum: 60,
     },
     bitrate: { description: 'bit/s', type: 'integer', minimum: 20000, maximum: 50000000 },
-    gop: { description: 'Frames between keyframes; default 2 s worth.', type: 'integer', minimum: 1, maximum: 600 },
+    gop: {
+      description: 'Frames between keyframes; default 2 s worth.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 600,
+    },
     profile: { enum: ['baseline', 'main', 'high'], default: 'baseline' },
   },
   required: ['width', 'height', 'fps', 'bitrate'],

@@ -6,6 +6,7 @@ import { ajv } from './ajv';
 import { issuesFromAjv } from './issuesFromAjv';
 import { layoutSchema, type LayoutConfig } from './layoutSchema';
 import { mosaicConfigSchema, type MosaicConfig } from './mosaicConfigSchema';
+import { mosaicDefinitions, type MosaicDefinition } from './mosaicDefinitions';
 import { cameraPasswords, redactIssues } from './redactIssues';
 
 const matchesConfigSchema = ajv.compile<MosaicConfig>(mosaicConfigSchema);
@@ -24,7 +25,17 @@ export function validateConfig(document: unknown): MosaicConfig {
     throw new ConfigError(redactIssues(issues, secrets));
   }
   const cameraNames = config.cameras.map((camera) => camera.name);
-  const issues = [...duplicateNames(cameraNames), ...layoutIssues(config, cameraNames), ...publishIssues(config)];
+  const mosaics = mosaicDefinitions(config);
+  const issues = [
+    ...shorthandIssues(document, config),
+    ...duplicateNames(cameraNames, 'cameras', 'camera'),
+    ...duplicateNames(
+      mosaics.map((mosaic) => mosaic.name),
+      'mosaics',
+      'mosaic',
+    ),
+    ...mosaics.flatMap((mosaic) => [...layoutIssues(mosaic, cameraNames), ...publishIssues(mosaic)]),
+  ];
   if (issues.length > 0) throw new ConfigError(redactIssues(issues, secrets));
   return config;
 }
@@ -35,13 +46,22 @@ export function validateConfig(document: unknown): MosaicConfig {
  * its ConfigError are under `layout` (`layout.tiles[0].x`), as in a config file.
  */
 export function validateLayout(layout: unknown, output: Canvas, cameraNames: readonly string[]): Tile[] {
+  return checkLayout(layout, output, cameraNames).tiles;
+}
+
+/** validateLayout, also giving the layout with its defaults applied (an `auto` layout needs them). */
+export function checkLayout(
+  layout: unknown,
+  output: Canvas,
+  cameraNames: readonly string[],
+): { layout: LayoutConfig; tiles: Tile[] } {
   const copy = plainCopy(layout, 'layout');
   if (!matchesLayoutSchema(copy)) {
     const issues = issuesFromAjv(matchesLayoutSchema.errors ?? [], copy, 'layout');
     throw new ConfigError(redactIssues(issues, []));
   }
   try {
-    return resolveLayout(copy, output, cameraNames);
+    return { layout: copy, tiles: resolveLayout(copy, output, cameraNames) };
   } catch (error) {
     throw error instanceof ConfigError ? new ConfigError(redactIssues(error.issues, [])) : error;
   }
@@ -56,33 +76,47 @@ function plainCopy(document: unknown, field: string): unknown {
   }
 }
 
-function duplicateNames(cameraNames: readonly string[]): ConfigIssue[] {
+function duplicateNames(names: readonly string[], list: string, what: string): ConfigIssue[] {
   const seen = new Set<string>();
-  return cameraNames.flatMap((name, i) => {
+  return names.flatMap((name, i) => {
     if (!seen.has(name)) {
       seen.add(name);
       return [];
     }
-    return [{ field: `cameras[${i}].name`, reason: `duplicate camera name ${JSON.stringify(name)}` }];
+    return [{ field: `${list}[${i}].name`, reason: `duplicate ${what} name ${JSON.stringify(name)}` }];
   });
 }
 
-function layoutIssues(config: MosaicConfig, cameraNames: readonly string[]): readonly ConfigIssue[] {
+/** The one-mosaic fields beside `mosaics` would be silently unused: say so instead. */
+function shorthandIssues(document: unknown, config: MosaicConfig): ConfigIssue[] {
+  if (!config.mosaics || typeof document !== 'object' || document === null) return [];
+  return (['output', 'layout', 'labels', 'outputs'] as const)
+    .filter((key) => key in document)
+    .map((key) => ({
+      field: key,
+      reason: `is not used with mosaics: give each mosaic its own (mosaics[].${key})`,
+    }));
+}
+
+function layoutIssues(mosaic: MosaicDefinition, cameraNames: readonly string[]): readonly ConfigIssue[] {
   try {
-    resolveLayout(config.layout, config.output, cameraNames);
+    resolveLayout(mosaic.layout, mosaic.output, cameraNames);
     return [];
   } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((issue) => ({ ...issue, field: mosaic.fieldPrefix + issue.field }));
   }
 }
 
 /** What each output type needs besides its type (one schema branch per type would repeat it). */
-function publishIssues(config: MosaicConfig): ConfigIssue[] {
-  return config.outputs.flatMap((output, i) => {
+function publishIssues(mosaic: MosaicDefinition): ConfigIssue[] {
+  return mosaic.outputs.flatMap((output, i) => {
     const needs = output.type === 'rtsp' ? (['url'] as const) : (['host', 'port'] as const);
     return needs
       .filter((key) => output[key] === undefined)
-      .map((key) => ({ field: `outputs[${i}].${key}`, reason: `is required for an ${output.type} output` }));
+      .map((key) => ({
+        field: `${mosaic.fieldPrefix}outputs[${i}].${key}`,
+        reason: `is required for an ${output.type} output`,
+      }));
   });
 }

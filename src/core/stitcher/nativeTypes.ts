@@ -6,8 +6,20 @@ import type { FitMode } from '../layout/tile';
 
 export interface NativeCameraOptions {
   name: string;
+  /** What labels show; the name when absent. */
+  title?: string;
   /** rtsp://, rtsps:// or demo: (a lavfi source, e.g. `demo:testsrc2?size=640x360&rate=25`). */
   url: string;
+  /** The camera's low-resolution stream for small tiles; opened with the same settings. */
+  subUrl?: string;
+  /** Motion scoring (on the substream when there is one). Default: enabled, sensitivity 50. */
+  motion?: {
+    enabled?: boolean;
+    /** 1..100 */
+    sensitivity?: number;
+    /** Ignored areas, fractions 0..1 of the picture. */
+    masks?: { x: number; y: number; width: number; height: number }[];
+  };
   transport: 'tcp' | 'udp';
   /** Connect + DESCRIBE/SETUP/PLAY deadline. Default 5000. */
   openTimeoutMs?: number;
@@ -22,12 +34,22 @@ export interface NativeCameraOptions {
 }
 
 export interface NativeTile {
+  /** The first of `cameras`. */
   camera: string;
+  /** More than one: a timeshare tile showing each in turn for `rotateMs`. */
+  cameras?: string[];
+  rotateMs?: number;
   x: number;
   y: number;
   width: number;
   height: number;
   fit?: FitMode;
+  /** auto (default): the substream when it has at least 2/3 of the tile's width, else main. */
+  stream?: 'auto' | 'main' | 'sub';
+  /** The camera's title in a corner (needs `fontPath`). */
+  label?: boolean;
+  /** The local time beside the label. */
+  clock?: boolean;
 }
 
 export interface NativeOutputOptions {
@@ -56,12 +78,20 @@ export interface NativePublishOptions {
   reconnectMaxMs?: number;
 }
 
+export interface NativeSourcePoolOptions {
+  cameras: NativeCameraOptions[];
+  /** A main stream no tile showed for this long is closed when the camera has a substream. Default 10000. */
+  mainIdleCloseMs?: number;
+}
+
 export interface NativeStitcherOptions {
   outputs?: NativePublishOptions[];
-  cameras: NativeCameraOptions[];
   output: NativeOutputOptions;
   tiles: NativeTile[];
   staleTimeoutMs: number;
+  /** A TrueType font for labels and "offline" tiles; none: no text is drawn. */
+  fontPath?: string;
+  labelCorner?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 }
 
 export interface NativeSnapshotOptions {
@@ -71,11 +101,14 @@ export interface NativeSnapshotOptions {
   quality?: number;
 }
 
-export type NativeSourceState = 'connecting' | 'live' | 'stale' | 'offline';
+/** idle: a main stream closed because only its substream is shown. */
+export type NativeSourceState = 'connecting' | 'live' | 'stale' | 'offline' | 'idle';
+export type NativeStreamName = 'main' | 'sub';
 export type NativeTileContent = 'live' | 'cached' | 'black';
 
 export interface NativeSourceStats {
   name: string;
+  stream: NativeStreamName;
   state: NativeSourceState;
   frames: number;
   errors: number;
@@ -87,10 +120,15 @@ export interface NativeSourceStats {
   codec: string;
   /** Passwords already masked natively. */
   lastError: string;
+  /** Present on the stream that scores the camera's motion. */
+  motion?: { active: boolean; score: number };
 }
 
 export interface NativeTileStats {
+  /** The camera shown now (a timeshare tile rotates). */
   camera: string;
+  /** The stream whose picture is shown; '' while black. */
+  stream: NativeStreamName | '';
   content: NativeTileContent;
   painted: number;
 }
@@ -128,7 +166,6 @@ export interface NativePublisherStats {
 export interface NativeStats {
   outputs: NativePublisherStats[];
   output: NativeOutputStats;
-  sources: NativeSourceStats[];
   tiles: NativeTileStats[];
 }
 
@@ -136,24 +173,45 @@ export interface NativeStats {
  * Called on the JS thread with one encoded access unit (Annex-B; pts in 90 kHz ticks) of a
  * rendition (0 = the main one).
  */
-export type NativeAccessUnitCallback = (data: Buffer, pts: number, keyframe: boolean, rendition: number) => void;
+export type NativeAccessUnitCallback = (
+  data: Buffer,
+  pts: number,
+  keyframe: boolean,
+  rendition: number,
+) => void;
 
 /** An extra encoding of the canvas; fps is capped at the canvas rate natively. */
 export type NativeRenditionOptions = NativeOutputOptions;
-/**
- * Called on the JS thread when a camera's or an output's state changes; `error` is '' or masked
- * text.
- */
-export type NativeStateCallback = (
-  name: string,
-  state: NativeSourceState | NativePublisherState,
+/** Called on the JS thread when an output's state changes; `error` is '' or masked text. */
+export type NativeOutputStateCallback = (
+  id: string,
+  state: NativePublisherState,
   error: string,
-  kind: 'camera' | 'output',
+  kind: 'output',
 ) => void;
 
-/** One run of the native pipeline: construct, start once, stop once. */
+/** Called on the JS thread when one of a camera's streams changes state; `error` is '' or masked text. */
+export type NativeCameraStateCallback = (
+  camera: string,
+  state: NativeSourceState,
+  error: string,
+  stream: NativeStreamName,
+) => void;
+
+/** The cameras of the process, each pulled and decoded once for every mosaic showing it. */
+/** Called on the JS thread when a camera's motion turns on or off; score 0..100. */
+export type NativeMotionCallback = (camera: string, active: boolean, score: number) => void;
+
+export interface NativeSourcePool {
+  start(onCameraState: NativeCameraStateCallback, onMotion: NativeMotionCallback): void;
+  /** Resolves once every camera thread has ended. */
+  stop(): Promise<void>;
+  stats(): NativeSourceStats[];
+}
+
+/** One run of one mosaic: construct, start once, stop once. */
 export interface NativeStitcher {
-  start(onAccessUnit: NativeAccessUnitCallback, onState: NativeStateCallback): void;
+  start(onAccessUnit: NativeAccessUnitCallback, onOutputState: NativeOutputStateCallback): void;
   /** Resolves once every media thread has ended. */
   stop(): Promise<void>;
   setLayout(tiles: NativeTile[]): void;
@@ -167,7 +225,9 @@ export interface NativeStitcher {
 }
 
 export interface NativeAddon {
-  Stitcher: new (options: NativeStitcherOptions) => NativeStitcher;
+  SourcePool: new (options: NativeSourcePoolOptions) => NativeSourcePool;
+  /** One mosaic over the cameras of `pool` (which must outlive it; its owner stops it). */
+  Stitcher: new (options: NativeStitcherOptions, pool: NativeSourcePool) => NativeStitcher;
   /** The FFmpeg version the addon runs on. */
   ffmpegVersion: string;
 }

@@ -1,13 +1,18 @@
-import { validateConfig, validateLayout } from '../config/validateConfig';
+import type { AutoLayoutConfig, LayoutConfig } from '../config/layoutSchema';
+import { checkLayout, validateConfig } from '../config/validateConfig';
+import { mosaicDefinitions, type MosaicDefinition } from '../config/mosaicDefinitions';
 import type { MosaicConfig } from '../config/types';
 import { EnhancedEventEmitter } from '../enhancedEvents';
 import { InvalidStateError } from '../errors';
+import { AutoLayoutDirector, autoLayoutTiles } from '../layout/autoLayoutDirector';
 import { resolveLayout } from '../layout/resolveLayout';
 import type { Tile } from '../layout/tile';
 import { createLogger, type Logger } from '../logger';
 import { redactUrl, urlPasswords } from '../redact';
 import { loadNativeAddon } from './nativeBinding';
-import type { NativePublisherState, NativeSourceState, NativeStitcher, NativeStitcherOptions } from './nativeTypes';
+import { CameraHub, type MotionEvent, type TileStateEvent } from './cameraHub';
+import { defaultFontPath } from './defaultFont';
+import type { NativePublisherState, NativeStitcher, NativeStitcherOptions, NativeTile } from './nativeTypes';
 import { publishTargets } from './publishTargets';
 import { validateRendition } from '../config/validateRendition';
 import { renditionSettings, type Rendition } from './rendition';
@@ -24,17 +29,7 @@ export interface AccessUnit {
   keyframe: boolean;
 }
 
-export type CameraState = NativeSourceState;
-
-/** A camera's state changed; every tile showing it shows the change. */
-export interface TileStateEvent {
-  camera: string;
-  state: CameraState;
-  /** Epoch ms of the change. */
-  since: number;
-  /** Why it went offline, passwords masked; absent when there is no error. */
-  error?: string;
-}
+export type { CameraState, TileStateEvent } from './cameraHub';
 
 /** An output (a media server the mosaic is published to) changed state. */
 export interface OutputStateEvent {
@@ -56,6 +51,13 @@ export interface StitcherEvents extends Record<string, unknown[]> {
 export interface StitcherOptions {
   /** Where log lines go; defaults to stderr. */
   logger?: Logger;
+  /**
+   * The cameras, shared with other mosaics of the same config; its owner starts and stops it.
+   * Left out, the Stitcher makes its own and starts and stops it with itself.
+   */
+  hub?: CameraHub;
+  /** Which of the config's `mosaics` this is; the first when left out. */
+  mosaic?: string;
 }
 
 export interface SnapshotOptions {
@@ -73,21 +75,39 @@ export interface SnapshotOptions {
  */
 export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   readonly config: MosaicConfig;
+  /** This mosaic's name, output, layout, labels and outputs. */
+  readonly mosaic: MosaicDefinition;
+  readonly hub: CameraHub;
+  private readonly ownsHub: boolean;
   private readonly logger: Logger;
   private currentTiles: readonly Tile[];
   private native: NativeStitcher | undefined;
   private renditions: RenditionRegistry | undefined;
   private stopping: Promise<void> | undefined;
   private startedAt = 0;
-  private readonly cameraStates = new Map<string, TileStateEvent>();
+  private readonly forwardCameraState = (event: TileStateEvent): void => {
+    if (this.native) this.safeEmit('tilestate', event);
+  };
+  /** The layout as last given (preset or tiles), for an `auto` layout's director. */
+  private layoutConfig: LayoutConfig | undefined;
+  private director: AutoLayoutDirector | undefined;
+  private readonly forwardMotion = (event: MotionEvent): void => this.director?.motion(event);
 
-  /** Throws ConfigError naming each invalid field. */
+  /** Throws ConfigError naming each invalid field (or an unknown `options.mosaic`). */
   constructor(config: unknown, options: StitcherOptions = {}) {
     super();
-    this.config = validateConfig(config);
-    const passwords = this.config.cameras.flatMap((c) => urlPasswords(c.url));
+    this.config = options.hub?.config ?? validateConfig(config);
+    const mosaics = mosaicDefinitions(this.config);
+    const mosaic = options.mosaic === undefined ? mosaics[0] : mosaics.find((m) => m.name === options.mosaic);
+    if (!mosaic)
+      throw new InvalidStateError(`no mosaic named ${JSON.stringify(options.mosaic)} in the config`);
+    this.mosaic = mosaic;
+    const passwords = this.config.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
     this.logger = options.logger ?? createLogger('stitcher', undefined, passwords);
-    this.currentTiles = resolveLayout(this.config.layout, this.config.output, this.cameraNames());
+    this.ownsHub = options.hub === undefined;
+    this.hub = options.hub ?? new CameraHub(this.config, { logger: this.logger });
+    this.currentTiles = resolveLayout(this.mosaic.layout, this.mosaic.output, this.cameraNames());
+    this.layoutConfig = this.mosaic.layout;
   }
 
   get running(): boolean {
@@ -102,26 +122,29 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   async start(): Promise<void> {
     if (this.stopping) await this.stopping;
     if (this.native) throw new InvalidStateError('stitcher already running');
-    const native = new (loadNativeAddon().Stitcher)(this.nativeOptions());
-    const now = Date.now();
-    for (const camera of this.config.cameras) {
-      this.cameraStates.set(camera.name, { camera: camera.name, state: 'connecting', since: now });
+    if (this.ownsHub) this.hub.start();
+    let native: NativeStitcher;
+    try {
+      native = new (loadNativeAddon().Stitcher)(this.nativeOptions(), this.hub.pool);
+    } catch (error) {
+      if (this.ownsHub) await this.hub.stop();
+      throw error;
     }
-    const renditions = new RenditionRegistry(native, this.config.output.preset);
+    const renditions = new RenditionRegistry(native, this.mosaic.output.preset);
     native.start(
       (data, pts, keyframe, rendition) => {
         if (rendition === 0) this.safeEmit('accessunit', { data, pts, keyframe });
         else renditions.deliver(rendition, { data, pts, keyframe });
       },
-      (name, state, error, kind) => {
-        if (kind === 'camera') this.onSourceState(name, state as NativeSourceState, error);
-        else this.onOutputState(name, state as NativePublisherState, error);
-      },
+      (id, state, error) => this.onOutputState(id, state, error),
     );
     this.native = native;
     this.renditions = renditions;
-    this.startedAt = now;
-    const { width, height, fps } = this.config.output;
+    this.startedAt = Date.now();
+    this.hub.on('camerastate', this.forwardCameraState);
+    this.hub.on('motion', this.forwardMotion);
+    this.followMotion(this.layoutConfig);
+    const { width, height, fps } = this.mosaic.output;
     this.logger.info(`started: ${this.config.cameras.length} cameras → ${width}x${height}@${fps}`);
     this.safeEmit('start');
   }
@@ -132,14 +155,19 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     const native = this.native;
     if (!native) return;
     this.renditions?.closeAll();
-    this.stopping = native.stop().finally(() => {
-      this.native = undefined;
-      this.renditions = undefined;
-      this.stopping = undefined;
-      this.cameraStates.clear();
-      this.logger.info('stopped');
-      this.safeEmit('stop');
-    });
+    this.hub.off('camerastate', this.forwardCameraState);
+    this.hub.off('motion', this.forwardMotion);
+    this.followMotion(undefined);
+    this.stopping = native
+      .stop()
+      .then(() => (this.ownsHub ? this.hub.stop() : undefined))
+      .finally(() => {
+        this.native = undefined;
+        this.renditions = undefined;
+        this.stopping = undefined;
+        this.logger.info('stopped');
+        this.safeEmit('stop');
+      });
     return this.stopping;
   }
 
@@ -148,11 +176,11 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
    * cameras that stay are not reconnected. Accepts a preset or explicit tiles; throws ConfigError.
    */
   setLayout(layout: unknown): readonly Tile[] {
-    const tiles = validateLayout(layout, this.config.output, this.cameraNames());
-    this.currentTiles = tiles;
-    this.native?.setLayout(tiles.map((t) => ({ ...t })));
-    this.safeEmit('layout', tiles);
-    return tiles;
+    const checked = checkLayout(layout, this.mosaic.output, this.cameraNames());
+    this.layoutConfig = checked.layout;
+    this.applyTiles(checked.tiles);
+    if (this.native) this.followMotion(checked.layout);
+    return checked.tiles;
   }
 
   /** Asks for an IDR soon; a burst of requests makes one. */
@@ -166,7 +194,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
    * ConfigError for bad settings, InvalidStateError when not running.
    */
   openRendition(request: unknown): Rendition {
-    const settings = renditionSettings(validateRendition(request), this.config.output.fps);
+    const settings = renditionSettings(validateRendition(request), this.mosaic.output.fps);
     if (!this.renditions) throw new InvalidStateError('stitcher not running: no rendition to open');
     return this.renditions.open(settings);
   }
@@ -181,11 +209,13 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   stats(): StitcherStats {
     return buildStats({
       config: this.config,
+      mosaic: this.mosaic,
       tiles: this.currentTiles,
       native: this.native?.stats(),
+      streams: this.hub.streams(),
       startedAt: this.startedAt,
       renditions: this.renditions?.encodings ?? 0,
-      cameraStates: this.cameraStates,
+      cameraState: (camera) => this.hub.cameraState(camera),
     });
   }
 
@@ -196,18 +226,40 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   }
 
   protected override onListenerError(event: string, error: unknown): void {
-    this.logger.error(`a "${event}" listener threw: ${error instanceof Error ? error.message : String(error)}`);
+    this.logger.error(
+      `a "${event}" listener threw: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 
-  private onSourceState(camera: string, state: NativeSourceState, error: string): void {
-    if (!this.native) return;
-    const event: TileStateEvent = { camera, state, since: Date.now(), ...(error ? { error } : {}) };
-    const previous = this.cameraStates.get(camera);
-    this.cameraStates.set(camera, event);
-    if (previous?.state === state && previous.error === event.error) return;
-    const log = state === 'offline' ? this.logger.warn : this.logger.info;
-    log(`camera ${camera}: ${state}${error ? ` (${error})` : ''}`);
-    this.safeEmit('tilestate', event);
+  private applyTiles(tiles: readonly Tile[]): void {
+    this.currentTiles = tiles;
+    this.native?.setLayout(this.nativeTiles(tiles));
+    this.safeEmit('layout', tiles);
+  }
+
+  /**
+   * An `auto` layout gets a director that moves the camera with the latest motion into the big
+   * tile (held `holdMs`, back to the first after `quietMs` of quiet); any other layout, none.
+   */
+  private followMotion(layout: LayoutConfig | undefined): void {
+    this.director?.close();
+    this.director = undefined;
+    if (!layout || !('preset' in layout) || layout.preset !== 'auto') return;
+    const auto: AutoLayoutConfig = layout;
+    this.director = new AutoLayoutDirector({
+      cameras: auto.cameras,
+      holdMs: auto.holdMs,
+      quietMs: auto.quietMs,
+      onChange: (big) => {
+        this.logger.info(`auto layout: ${big} in the big tile`);
+        this.applyTiles(autoLayoutTiles(auto, big, this.mosaic.output));
+      },
+    });
+    // Cameras already moving count at once, as if their motion had just started.
+    for (const camera of auto.cameras) {
+      const motion = this.hub.motion(camera);
+      if (motion?.active) this.director.motion(motion);
+    }
   }
 
   private onOutputState(output: string, state: NativePublisherState, error: string): void {
@@ -222,9 +274,9 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   }
 
   private nativeOptions(): NativeStitcherOptions {
-    const { output } = this.config;
+    const { output, labels } = this.mosaic;
+    const fontPath = labels.font ?? defaultFontPath();
     return {
-      cameras: this.config.cameras.map((c) => ({ name: c.name, url: c.url, transport: c.transport })),
       output: {
         width: output.width,
         height: output.height,
@@ -234,9 +286,17 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
         preset: output.preset,
         profile: output.profile,
       },
-      tiles: this.currentTiles.map((t) => ({ ...t })),
+      tiles: this.nativeTiles(this.currentTiles),
       staleTimeoutMs: this.config.staleTimeoutMs,
-      outputs: publishTargets(this.config.outputs).map(({ native }) => native),
+      outputs: publishTargets(this.mosaic.outputs).map(({ native }) => native),
+      ...(fontPath ? { fontPath } : {}),
+      labelCorner: labels.position,
     };
+  }
+
+  /** Tiles as the compositor takes them: the mosaic's label settings unless a tile says otherwise. */
+  private nativeTiles(tiles: readonly Tile[]): NativeTile[] {
+    const { names, clock } = this.mosaic.labels;
+    return tiles.map((tile) => ({ ...tile, label: tile.label ?? names, clock: tile.clock ?? clock }));
   }
 }

@@ -1,9 +1,32 @@
+import type { MosaicDefinition } from '../config/mosaicDefinitions';
 import type { MosaicConfig } from '../config/types';
 import type { Tile } from '../layout/tile';
 import { redactUrl } from '../redact';
-import type { NativePublisherState, NativeStats, NativeTileContent } from './nativeTypes';
+import type { CameraState, TileStateEvent } from './cameraHub';
+import type {
+  NativePublisherState,
+  NativeSourceState,
+  NativeSourceStats,
+  NativeStats,
+  NativeStreamName,
+  NativeTileContent,
+} from './nativeTypes';
 import { publishTargets } from './publishTargets';
-import type { CameraState, TileStateEvent } from './stitcher';
+
+/** One of a camera's streams (main, and sub when it has one). */
+export interface StreamStats {
+  stream: NativeStreamName;
+  state: NativeSourceState;
+  fps: number;
+  frames: number;
+  errors: number;
+  reconnects: number;
+  width: number;
+  height: number;
+  codec: string;
+  /** Password masked; '' when none. */
+  lastError: string;
+}
 
 export interface CameraStats {
   name: string;
@@ -21,12 +44,18 @@ export interface CameraStats {
   codec: string;
   /** Password masked; '' when none. */
   lastError: string;
+  /** Motion now (hysteresis applied) and the latest score 0..100; absent when motion is off for the camera. */
+  motion?: { active: boolean; score: number };
+  /** Each stream the camera has; the camera-level figures above are its main stream's, or its substream's while the main is closed. */
+  streams: StreamStats[];
 }
 
 export interface TileStats extends Tile {
   /** What the tile shows now: a fresh frame, its last frame, or black. */
   content: NativeTileContent;
   state: CameraState | 'unknown';
+  /** Whose picture is shown: the camera now on it (a timeshare tile rotates) and which stream. */
+  showing: { camera: string; stream: NativeStreamName | '' };
 }
 
 export interface OutputStats {
@@ -44,6 +73,8 @@ export interface OutputStats {
 }
 
 export interface StitcherStats {
+  /** The mosaic's name (`default` for a config without `mosaics`). */
+  mosaic: string;
   running: boolean;
   uptimeMs: number;
   output: {
@@ -74,23 +105,28 @@ export interface StitcherStats {
 
 interface StatsInputs {
   config: MosaicConfig;
+  mosaic: MosaicDefinition;
   tiles: readonly Tile[];
   native: NativeStats | undefined;
+  streams: readonly NativeSourceStats[];
   startedAt: number;
   renditions: number;
-  cameraStates: ReadonlyMap<string, TileStateEvent>;
+  cameraState: (camera: string) => TileStateEvent | undefined;
 }
 
 /** Joins the config, the JS-side states and the native counters into one JSON-safe object. */
-export function buildStats({ config, tiles, native, startedAt, renditions, cameraStates }: StatsInputs): StitcherStats {
+export function buildStats(inputs: StatsInputs): StitcherStats {
+  const { config, mosaic, tiles, native, streams, startedAt, renditions, cameraState } = inputs;
   const out = native?.output;
   const cameras: CameraStats[] = config.cameras.map((camera) => {
-    const source = native?.sources.find((s) => s.name === camera.name);
-    const state = cameraStates.get(camera.name);
+    const own = streams.filter((s) => s.name === camera.name);
+    const main = own.find((s) => s.stream === 'main');
+    const source = main?.state === 'idle' ? (own.find((s) => s.stream === 'sub') ?? main) : main;
+    const state = cameraState(camera.name);
     return {
       name: camera.name,
       url: redactUrl(camera.url),
-      state: source?.state ?? state?.state ?? 'offline',
+      state: state?.state ?? source?.state ?? 'offline',
       since: state?.since ?? 0,
       fps: round(source?.fps ?? 0),
       frames: source?.frames ?? 0,
@@ -100,15 +136,29 @@ export function buildStats({ config, tiles, native, startedAt, renditions, camer
       height: source?.height ?? 0,
       codec: source?.codec ?? '',
       lastError: source?.lastError ?? '',
+      ...motionOf(own),
+      streams: own.map((s) => ({
+        stream: s.stream,
+        state: s.state,
+        fps: round(s.fps),
+        frames: s.frames,
+        errors: s.errors,
+        reconnects: s.reconnects,
+        width: s.width,
+        height: s.height,
+        codec: s.codec,
+        lastError: s.lastError,
+      })),
     };
   });
   return {
+    mosaic: mosaic.name,
     running: native !== undefined,
     uptimeMs: native ? Date.now() - startedAt : 0,
     output: {
-      width: config.output.width,
-      height: config.output.height,
-      fps: config.output.fps,
+      width: mosaic.output.width,
+      height: mosaic.output.height,
+      fps: mosaic.output.fps,
       measuredFps: out?.fps ?? 0,
       frames: out?.frames ?? 0,
       keyframes: out?.keyframes ?? 0,
@@ -122,7 +172,7 @@ export function buildStats({ config, tiles, native, startedAt, renditions, camer
       latencyUs: out?.latencyUs ?? { p50: 0, p95: 0, p99: 0 },
     },
     cameras,
-    outputs: publishTargets(config.outputs).map(({ native: target, displayUrl }) => {
+    outputs: publishTargets(mosaic.outputs).map(({ native: target, displayUrl }) => {
       const published = native?.outputs.find((o) => o.id === target.id);
       return {
         name: target.id,
@@ -136,12 +186,24 @@ export function buildStats({ config, tiles, native, startedAt, renditions, camer
         lastError: published?.lastError ?? '',
       };
     }),
-    tiles: tiles.map((tile, i) => ({
-      ...tile,
-      content: native?.tiles[i]?.content ?? 'black',
-      state: cameras.find((c) => c.name === tile.camera)?.state ?? 'unknown',
-    })),
+    tiles: tiles.map((tile, i) => {
+      const shown = native?.tiles[i];
+      const camera = shown?.camera ?? tile.camera;
+      return {
+        ...tile,
+        content: shown?.content ?? 'black',
+        state: cameras.find((c) => c.name === camera)?.state ?? 'unknown',
+        showing: { camera, stream: shown?.stream ?? '' },
+      };
+    }),
   };
+}
+
+function motionOf(streams: readonly NativeSourceStats[]): Pick<CameraStats, 'motion'> {
+  const scored = streams.find((s) => s.motion);
+  return scored?.motion
+    ? { motion: { active: scored.motion.active, score: round(scored.motion.score) } }
+    : {};
 }
 
 function round(value: number): number {

@@ -56,7 +56,9 @@ describe('validateConfig accepts', () => {
   it('a minimal document and fills in every default', () => {
     const config = validateConfig({ cameras: [{ name: 'a', url: 'demo:testsrc2' }] });
     assert.deepEqual(config, {
-      cameras: [{ name: 'a', url: 'demo:testsrc2', transport: 'tcp' }],
+      cameras: [
+        { name: 'a', url: 'demo:testsrc2', transport: 'tcp', motion: { enabled: true, sensitivity: 50, masks: [] } },
+      ],
       output: {
         width: 1920,
         height: 1080,
@@ -67,8 +69,10 @@ describe('validateConfig accepts', () => {
         profile: 'baseline',
       },
       staleTimeoutMs: 10_000,
+      labels: { names: false, clock: false, position: 'bottom-left' },
       server: { port: 8081, host: '0.0.0.0', maxViewers: 20, iceAddresses: [] },
       outputs: [],
+      mainStreamIdleMs: 10_000,
     });
   });
 
@@ -76,7 +80,20 @@ describe('validateConfig accepts', () => {
     const config = validateConfig(issueExample());
     assert.equal(config.cameras[1]?.transport, 'tcp');
     assert.equal(config.output.preset, 'ultrafast');
-    assert.deepEqual(config.layout, issueExample()['layout']);
+    assert.deepEqual(config.layout, {
+      tiles: [
+        {
+          camera: 'left',
+          x: 0,
+          y: 0,
+          width: 480,
+          height: 1080,
+          fit: 'stretch',
+          stream: 'auto',
+          rotateMs: 10000,
+        },
+      ],
+    });
   });
 
   it("without touching the caller's object", () => {
@@ -239,7 +256,7 @@ describe('validateConfig rejects, naming the field as the user wrote it', () => 
     {
       change: { layout: { preset: 'mosaic' } },
       field: 'layout.preset',
-      reason: 'must be one of grid, classic4, focus, 1+N',
+      reason: 'must be one of grid, classic4, focus, 1+N, auto',
     },
     { change: { layout: { preset: 'grid', rows: 0 } }, field: 'layout.rows', reason: 'must be >= 1' },
     {

@@ -1,0 +1,34 @@
+// Runs blocking native work (joining media threads) off the JS thread and resolves a promise
+// once it is done; `on_done` then runs on the JS thread (to release thread-safe functions).
+#pragma once
+
+#include <napi.h>
+
+#include <functional>
+
+namespace mosaic {
+
+class BlockingWorker : public Napi::AsyncWorker {
+ public:
+  BlockingWorker(Napi::Env env, std::function<void()> work, std::function<void()> on_done)
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
+        on_done_(std::move(on_done)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    work_();
+    work_ = nullptr;  // drops what the work held (e.g. the last reference to a Stitcher) here
+  }
+  void OnOK() override {
+    on_done_();
+    deferred_.Resolve(Env().Undefined());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::function<void()> work_;
+  std::function<void()> on_done_;
+};
+
+}  // namespace mosaic

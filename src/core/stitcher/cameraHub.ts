@@ -1,0 +1,182 @@
+import type { MosaicConfig } from '../config/types';
+import { EnhancedEventEmitter } from '../enhancedEvents';
+import { InvalidStateError } from '../errors';
+import { createLogger, type Logger } from '../logger';
+import { urlPasswords } from '../redact';
+import { loadNativeAddon } from './nativeBinding';
+import type { NativeSourcePool, NativeSourceState, NativeSourceStats, NativeStreamName } from './nativeTypes';
+
+export type CameraState = NativeSourceState;
+
+/** A camera's state changed; every tile showing it shows the change. */
+export interface TileStateEvent {
+  camera: string;
+  state: CameraState;
+  /** Epoch ms of the change. */
+  since: number;
+  /** Why it went offline, passwords masked; absent when there is no error. */
+  error?: string;
+}
+
+/** A camera's motion turned on or off (with hysteresis: off a few seconds after the last change). */
+export interface MotionEvent {
+  camera: string;
+  active: boolean;
+  /** 0..100: the share of the picture that changed in the latest analysis, in percent. */
+  score: number;
+  /** Epoch ms. */
+  since: number;
+}
+
+export interface CameraHubEvents extends Record<string, unknown[]> {
+  /** The camera as a whole (live while any of its streams is); see `cameraState()`. */
+  camerastate: [TileStateEvent];
+  motion: [MotionEvent];
+  start: [];
+  stop: [];
+}
+
+export interface CameraHubOptions {
+  /** Where log lines go; defaults to stderr. */
+  logger?: Logger;
+}
+
+type StreamStates = Partial<Record<NativeStreamName, TileStateEvent>>;
+
+/**
+ * The cameras of one process, pulled and decoded once however many mosaics (Stitchers) show
+ * them: the owner of the native SourcePool. An Engine makes one for all its mosaics; a Stitcher
+ * made without one makes its own.
+ */
+export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
+  private readonly logger: Logger;
+  private native: NativeSourcePool | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly streamStates = new Map<string, StreamStates>();
+  private readonly cameraStates = new Map<string, TileStateEvent>();
+  private readonly motionStates = new Map<string, MotionEvent>();
+
+  /** `config` must be validated (validateConfig). */
+  constructor(
+    readonly config: MosaicConfig,
+    options: CameraHubOptions = {},
+  ) {
+    super();
+    const passwords = config.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
+    this.logger = options.logger ?? createLogger('cameras', undefined, passwords);
+  }
+
+  get running(): boolean {
+    return this.native !== undefined;
+  }
+
+  /** The native pool, for the Stitchers built over it; throws InvalidStateError when stopped. */
+  get pool(): NativeSourcePool {
+    if (!this.native) throw new InvalidStateError('cameras not started');
+    return this.native;
+  }
+
+  /** Opens every camera (a camera with a substream opens that first). Idempotent. */
+  start(): void {
+    if (this.native) return;
+    if (this.stopping) throw new InvalidStateError('cameras still stopping');
+    const native = new (loadNativeAddon().SourcePool)({
+      cameras: this.config.cameras.map((camera) => ({
+        name: camera.name,
+        url: camera.url,
+        transport: camera.transport,
+        ...(camera.subUrl ? { subUrl: camera.subUrl } : {}),
+        ...(camera.title ? { title: camera.title } : {}),
+        motion: camera.motion,
+      })),
+      mainIdleCloseMs: this.config.mainStreamIdleMs,
+    });
+    const now = Date.now();
+    for (const camera of this.config.cameras) {
+      this.streamStates.set(camera.name, {});
+      this.cameraStates.set(camera.name, { camera: camera.name, state: 'connecting', since: now });
+    }
+    native.start(
+      (camera, state, error, stream) => this.onStreamState(camera, stream, state, error),
+      (camera, active, score) => this.onMotion(camera, active, score),
+    );
+    this.native = native;
+    this.logger.info(`started ${this.config.cameras.length} cameras`);
+    this.safeEmit('start');
+  }
+
+  /** Closes every camera; resolves when their threads have ended. Idempotent. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const native = this.native;
+    if (!native) return Promise.resolve();
+    this.stopping = native.stop().finally(() => {
+      this.native = undefined;
+      this.stopping = undefined;
+      this.streamStates.clear();
+      this.cameraStates.clear();
+      this.motionStates.clear();
+      this.safeEmit('stop');
+    });
+    return this.stopping;
+  }
+
+  /** The camera's state: live while any of its streams is, else its substream's (always open), else its main's. */
+  cameraState(camera: string): TileStateEvent | undefined {
+    return this.cameraStates.get(camera);
+  }
+
+  /** The camera's latest motion change; undefined before its first. */
+  motion(camera: string): MotionEvent | undefined {
+    return this.motionStates.get(camera);
+  }
+
+  /** Native counters of every stream (main and sub) of every camera; empty when stopped. */
+  streams(): NativeSourceStats[] {
+    return this.native?.stats() ?? [];
+  }
+
+  protected override onListenerError(event: string, error: unknown): void {
+    this.logger.error(
+      `a "${event}" listener threw: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+
+  private onMotion(camera: string, active: boolean, score: number): void {
+    if (!this.native) return;
+    const event: MotionEvent = { camera, active, score: Math.round(score * 10) / 10, since: Date.now() };
+    this.motionStates.set(camera, event);
+    this.logger.debug(`camera ${camera}: motion ${active ? 'started' : 'ended'} (score ${event.score})`);
+    this.safeEmit('motion', event);
+  }
+
+  private onStreamState(
+    camera: string,
+    stream: NativeStreamName,
+    state: NativeSourceState,
+    error: string,
+  ): void {
+    const streams = this.streamStates.get(camera);
+    if (!this.native || !streams) return;
+    const event: TileStateEvent = { camera, state, since: Date.now(), ...(error ? { error } : {}) };
+    streams[stream] = event;
+    const hasSub = this.config.cameras.some((c) => c.name === camera && c.subUrl);
+    if (hasSub) {
+      const log = state === 'offline' ? this.logger.warn : this.logger.debug;
+      log(`camera ${camera} (${stream} stream): ${state}${error ? ` (${error})` : ''}`);
+    }
+    const combined = combinedState(streams, hasSub);
+    const previous = this.cameraStates.get(camera);
+    if (!combined || (previous?.state === combined.state && previous.error === combined.error)) return;
+    this.cameraStates.set(camera, combined);
+    const log = combined.state === 'offline' ? this.logger.warn : this.logger.info;
+    log(`camera ${camera}: ${combined.state}${combined.error ? ` (${combined.error})` : ''}`);
+    this.safeEmit('camerastate', combined);
+  }
+}
+
+function combinedState(streams: StreamStates, hasSub: boolean): TileStateEvent | undefined {
+  if (!hasSub) return streams.main;
+  if (streams.main?.state === 'live') return streams.main;
+  return streams.sub;
+}
