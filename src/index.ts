@@ -14,7 +14,8 @@ export {
   type TileStateEvent,
 } from './core/stitcher/stitcher';
 export type { StitcherStats, CameraStats, TileStats } from './core/stitcher/stitcherStats';
-export type { StatsDocument } from './core/http/statsDocument';
+export type { EngineStatsDocument, StatsDocument } from './core/http/statsDocument';
+export { CameraHub, type CameraHubEvents } from './core/stitcher/cameraHub';
 export type { ViewerState, ViewerStats } from './core/webrtc/viewer';
 export { ConfigError, InvalidStateError, NativeLoadError, type ConfigIssue } from './core/errors';
 export { createLogger, type Logger, type LogLevel, type LogSink } from './core/logger';

@@ -1,9 +1,15 @@
 import type { AddressInfo } from 'node:net';
+import { validateConfig } from './config/validateConfig';
+import { mosaicDefinitions } from './config/mosaicDefinitions';
 import { EnhancedEventEmitter } from './enhancedEvents';
+import { ConfigError } from './errors';
 import type { HttpServer } from './http/httpServer';
 import { createMosaicServer } from './http/mosaicServer';
-import { statsDocument, type StatsDocument } from './http/statsDocument';
+import { engineStatsDocument, statsDocument, type EngineStatsDocument } from './http/statsDocument';
+import type { Tile } from './layout/tile';
 import { createLogger, type Logger, type LogSink } from './logger';
+import { urlPasswords } from './redact';
+import { CameraHub } from './stitcher/cameraHub';
 import { Stitcher, type TileStateEvent } from './stitcher/stitcher';
 import { iceOptionsForHost } from './webrtc/peerConfig';
 import type { ViewerStats } from './webrtc/viewer';
@@ -25,20 +31,37 @@ export interface EngineOptions {
 export interface EngineEvents extends Record<string, unknown[]> {
   start: [];
   close: [];
-  viewerjoin: [ViewerStats];
-  viewerleave: [id: string, reason: string];
+  /** A viewer joined `mosaic` (the mosaic's name comes after the viewer, so old listeners still work). */
+  viewerjoin: [viewer: ViewerStats, mosaic: string];
+  /** A viewer of `mosaic` left. */
+  viewerleave: [id: string, reason: string, mosaic: string];
+  /** A camera's state changed: once per change, however many mosaics show the camera. */
   tilestate: [TileStateEvent];
+  /** A mosaic's layout changed (setLayout, PUT …/layout). */
+  layout: [mosaic: string, tiles: readonly Tile[]];
+}
+
+/** One mosaic's encode and the viewers sharing it. */
+interface ServedMosaic {
+  stitcher: Stitcher;
+  sessions: WhepSessions;
 }
 
 /**
- * One mosaic served to browsers: a Stitcher, the WebRTC viewers sharing its encode, and the HTTP
- * server (page, WHEP, /stats, /metrics, /snapshot.jpg, /api/layout). What the CLI, Node-RED and
- * Homebridge run. `close()` ends viewers, server and cameras, in that order; it is idempotent.
+ * The mosaics of one config served to browsers: one CameraHub (each camera pulled and decoded
+ * once), a Stitcher and its WebRTC viewers per mosaic (each its own encode), and one HTTP server
+ * (page, WHEP, /stats, /metrics, snapshot, layout; each mosaic under /mosaics/<name>/, the first
+ * also at the root). What the CLI, Node-RED and Homebridge run. `close()` ends viewers, server,
+ * mosaics and cameras, in that order; it is idempotent.
  */
 export class Engine extends EnhancedEventEmitter<EngineEvents> {
-  /** The one door to the native mosaic: layout, keyframes, snapshots, stats. */
+  /** The cameras, shared by every mosaic. */
+  readonly hub: CameraHub;
+  /** Every mosaic by name, in config order. */
+  readonly mosaics: ReadonlyMap<string, Stitcher>;
+  /** The first mosaic: layout, keyframes, snapshots, stats (what a one-mosaic config has). */
   readonly stitcher: Stitcher;
-  private readonly sessions: WhepSessions;
+  private readonly served: ServedMosaic[];
   private readonly server: HttpServer;
   private readonly logger: Logger;
   private address: AddressInfo | undefined;
@@ -50,30 +73,67 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     super();
     const sink = options.logSink;
     this.logger = createLogger('engine', sink);
-    this.stitcher = new Stitcher(config, { logger: createLogger('stitcher', sink) });
-    const server = this.stitcher.config.server;
-    const host = options.host ?? server.host;
-    this.sessions = new WhepSessions({
-      maxViewers: server.maxViewers,
-      ice: iceOptionsForHost(host, server.iceAddresses),
-      logger: createLogger('webrtc', sink),
-      requestKeyframe: () => this.stitcher.requestKeyframe(),
-      connectTimeoutMs: options.viewerConnectTimeoutMs,
-      disconnectTimeoutMs: options.viewerDisconnectTimeoutMs,
+    const valid = validateConfig(config);
+    const passwords = valid.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
+    this.hub = new CameraHub(valid, { logger: createLogger('cameras', sink, passwords) });
+    const definitions = mosaicDefinitions(valid);
+    const several = definitions.length > 1;
+    const host = options.host ?? valid.server.host;
+    this.served = definitions.map(({ name }) => {
+      const scope = several ? `:${name}` : '';
+      const stitcher = new Stitcher(valid, {
+        hub: this.hub,
+        mosaic: name,
+        logger: createLogger(`stitcher${scope}`, sink, passwords),
+      });
+      const sessions = new WhepSessions({
+        maxViewers: valid.server.maxViewers,
+        ice: iceOptionsForHost(host, valid.server.iceAddresses),
+        logger: createLogger(`webrtc${scope}`, sink),
+        requestKeyframe: () => stitcher.requestKeyframe(),
+        connectTimeoutMs: options.viewerConnectTimeoutMs,
+        disconnectTimeoutMs: options.viewerDisconnectTimeoutMs,
+      });
+      stitcher.on('accessunit', (unit) => sessions.push(unit));
+      stitcher.on('layout', (tiles) => this.safeEmit('layout', name, tiles));
+      sessions.on('viewerjoin', (viewer) => this.safeEmit('viewerjoin', viewer, name));
+      sessions.on('viewerleave', (id, reason) => this.safeEmit('viewerleave', id, reason, name));
+      return { stitcher, sessions };
     });
-    this.server = createMosaicServer(this.stitcher, this.sessions, {
-      host,
-      port: options.port ?? server.port,
-      token: server.token,
-      logger: createLogger('http', sink),
-    });
-    this.stitcher.on('accessunit', (unit) => this.sessions.push(unit));
-    this.stitcher.on('tilestate', (event) => this.safeEmit('tilestate', event));
-    this.sessions.on('viewerjoin', (viewer) => this.safeEmit('viewerjoin', viewer));
-    this.sessions.on('viewerleave', (id, reason) => this.safeEmit('viewerleave', id, reason));
+    this.stitcher = this.served[0].stitcher;
+    this.mosaics = new Map(this.served.map(({ stitcher }) => [stitcher.mosaic.name, stitcher]));
+    this.hub.on('camerastate', (event) => this.safeEmit('tilestate', event));
+    this.server = createMosaicServer(
+      this.served.map(({ stitcher, sessions }) => ({
+        name: stitcher.mosaic.name,
+        control: stitcher,
+        sessions,
+      })),
+      {
+        host,
+        port: options.port ?? valid.server.port,
+        token: valid.server.token,
+        logger: createLogger('http', sink),
+        stats: () => this.stats(),
+      },
+    );
   }
 
-  /** Starts the cameras, the encoder and the HTTP server. Rejects (and stops again) on failure. */
+  /**
+   * The mosaic called `name`; the first when `name` is undefined. Throws ConfigError (field
+   * `mosaic`) for a name the config does not have.
+   */
+  mosaic(name?: string): Stitcher {
+    if (name === undefined) return this.stitcher;
+    const found = this.mosaics.get(name);
+    if (found) return found;
+    const known = [...this.mosaics.keys()].join(', ');
+    throw new ConfigError([
+      { field: 'mosaic', reason: `no mosaic named ${JSON.stringify(name)} (known: ${known})` },
+    ]);
+  }
+
+  /** Starts the cameras, every mosaic's encoder and the HTTP server. Rejects (and stops again) on failure. */
   start(): Promise<void> {
     if (this.closing) return Promise.reject(new Error('engine closed'));
     this.starting ??= this.startOnce();
@@ -85,19 +145,24 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     return this.address?.port ?? 0;
   }
 
-  /** `http://host:port` of the player page once started. */
+  /** `http://host:port` of the first mosaic's player page once started (others: `${url}/mosaics/<name>/`). */
   get url(): string {
     if (!this.address) return '';
     const host = ['0.0.0.0', '::'].includes(this.address.address) ? 'localhost' : this.address.address;
     return `http://${host.includes(':') ? `[${host}]` : host}:${this.address.port}`;
   }
 
-  /** The /stats document: output, tiles, cameras (passwords masked), viewers. */
-  stats(): StatsDocument {
-    return statsDocument(this.stitcher.stats(), this.sessions.stats());
+  /**
+   * The /stats document: the first mosaic's (output, tiles, viewers) at the top level, every
+   * mosaic's under `mosaics`, and every camera once (passwords masked) with its streams.
+   */
+  stats(): EngineStatsDocument {
+    return engineStatsDocument(
+      this.served.map(({ stitcher, sessions }) => statsDocument(stitcher.stats(), sessions.stats())),
+    );
   }
 
-  /** Closes viewers, the HTTP server and the cameras. Idempotent; never rejects. */
+  /** Closes viewers, the HTTP server, the mosaics and the cameras. Idempotent; never rejects. */
   close(): Promise<void> {
     this.closing ??= this.closeOnce();
     return this.closing;
@@ -110,23 +175,46 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
   }
 
   private async startOnce(): Promise<void> {
-    await this.stitcher.start();
     try {
+      this.hub.start();
+      for (const { stitcher } of this.served) await stitcher.start();
       this.address = await this.server.listen();
     } catch (error) {
-      await this.stitcher.stop();
+      await this.stopMedia();
       throw error;
     }
-    this.logger.info(`serving the mosaic at ${this.url}`);
+    const others = [...this.mosaics.keys()].slice(1).map((name) => `${this.url}/mosaics/${name}/`);
+    this.logger.info(
+      `serving the mosaic at ${this.url}${others.length ? ` (and ${others.join(', ')})` : ''}`,
+    );
     this.safeEmit('start');
+  }
+
+  /** Every mosaic, then the cameras; logs instead of rejecting. */
+  private async stopMedia(): Promise<void> {
+    await Promise.all(
+      this.served.map(({ stitcher }) =>
+        stitcher
+          .stop()
+          .catch((error: unknown) =>
+            this.logger.error(`stopping mosaic ${stitcher.mosaic.name} failed: ${String(error)}`),
+          ),
+      ),
+    );
+    await this.hub
+      .stop()
+      .catch((error: unknown) => this.logger.error(`stopping the cameras failed: ${String(error)}`));
   }
 
   private async closeOnce(): Promise<void> {
     await this.starting?.catch(() => undefined);
     const steps: [string, () => Promise<void>][] = [
-      ['viewers', () => this.sessions.close()],
+      [
+        'viewers',
+        () => Promise.all(this.served.map(({ sessions }) => sessions.close())).then(() => undefined),
+      ],
       ['http server', () => this.server.close()],
-      ['stitcher', () => this.stitcher.stop()],
+      ['mosaics and cameras', () => this.stopMedia()],
     ];
     for (const [what, step] of steps) {
       await step().catch((error: unknown) =>

@@ -1,12 +1,21 @@
 import type { Logger } from '../logger';
 import type { WhepSessions } from '../webrtc/whepSessions';
+import { HttpError } from './httpError';
 import { HttpServer } from './httpServer';
 import { MosaicMetrics } from './metrics';
 import type { MosaicControl } from './mosaicControl';
+import type { Route } from './route';
 import { layoutRoutes } from './routes/layoutRoutes';
 import { pageRoutes } from './routes/pageRoutes';
-import { statusRoutes } from './routes/statusRoutes';
+import { SnapshotGate, statusRoutes } from './routes/statusRoutes';
 import { whepRoutes } from './routes/whepRoutes';
+
+/** One mosaic as the server sees it: its name (its routes' prefix), control and viewers. */
+export interface ServedMosaic {
+  name: string;
+  control: MosaicControl;
+  sessions: WhepSessions;
+}
 
 export interface MosaicServerOptions {
   host: string;
@@ -15,26 +24,65 @@ export interface MosaicServerOptions {
   logger: Logger;
   /** Largest request body (an SDP offer, a layout). Default 64 KiB. */
   maxBodyBytes?: number;
+  /** What `/stats` answers (every mosaic); default the first mosaic's document. */
+  stats?: () => unknown;
 }
 
-/** The HTTP server with every route of the mosaic: page, WHEP, stats, metrics, snapshot, layout. */
+/**
+ * The HTTP server with every route of every mosaic: each under `/mosaics/<name>/` (page, whep,
+ * stats, snapshot.jpg, layout), the first also at the root (`/`, `/whep`, `/stats`,
+ * `/snapshot.jpg`, `/api/layout`), and `/metrics` (the first mosaic's figures, every camera).
+ */
 export function createMosaicServer(
-  mosaic: MosaicControl,
-  sessions: WhepSessions,
+  mosaics: readonly ServedMosaic[],
   options: MosaicServerOptions,
 ): HttpServer {
+  const [first] = mosaics;
+  if (!first) throw new RangeError('a server needs at least one mosaic');
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
-  const metrics = new MosaicMetrics({ stats: () => mosaic.stats(), viewers: () => sessions.stats() });
-  const routes = [
+  const snapshots = new SnapshotGate();
+  const metrics = new MosaicMetrics({
+    stats: () => first.control.stats(),
+    viewers: () => first.sessions.stats(),
+  });
+  const routes: Route[] = [
     ...pageRoutes(),
-    ...whepRoutes(sessions, maxBodyBytes),
-    ...statusRoutes(mosaic, sessions, metrics),
-    ...layoutRoutes(mosaic, maxBodyBytes),
+    ...whepRoutes(first.sessions, maxBodyBytes),
+    ...statusRoutes(first.control, first.sessions, { metrics, snapshots, stats: options.stats }),
+    ...layoutRoutes(first.control, maxBodyBytes),
   ];
+  for (const { name, control, sessions } of mosaics) {
+    const prefix = `/mosaics/${name}`;
+    routes.push(
+      ...pageRoutes(prefix),
+      ...whepRoutes(sessions, maxBodyBytes, prefix),
+      ...statusRoutes(control, sessions, { prefix, snapshots }),
+      ...layoutRoutes(control, maxBodyBytes, `${prefix}/layout`),
+    );
+  }
+  routes.push(...unknownMosaicRoutes(mosaics.map((m) => m.name)));
   return new HttpServer(routes, {
     host: options.host,
     port: options.port,
     token: options.token,
     logger: options.logger,
   });
+}
+
+/**
+ * `/mosaics/<unknown>/…` → 404 naming it, for any method. Public, like the pages: whether a
+ * mosaic exists is no secret (its page answers without the token).
+ */
+function unknownMosaicRoutes(names: readonly string[]): Route[] {
+  // Names are `[a-z0-9_-]` (mosaicSchema), nothing a pattern would read specially.
+  const path = new RegExp(`^/mosaics/(?!(?:${names.join('|')})(?:/|$))(?<name>[^/]+)(?:/.*)?$`);
+  const methods: Route['method'][] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  return methods.map((method) => ({
+    method,
+    path,
+    public: true,
+    handle({ params }) {
+      throw new HttpError(404, `no mosaic named ${JSON.stringify(params.name)}`);
+    },
+  }));
 }

@@ -3,6 +3,8 @@ import type { ViewerStats } from '../webrtc/viewer';
 
 /** What /stats returns: the old system's field names first, then the detail. Never a password. */
 export interface StatsDocument {
+  /** The mosaic's name (`default` for a config without `mosaics`). */
+  mosaic: string;
   running: boolean;
   /** WebRTC viewers connected or connecting. */
   clients: number;
@@ -40,6 +42,7 @@ export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): Sta
   const { output } = stats;
   const uptimeS = stats.uptimeMs / 1000;
   return {
+    mosaic: stats.mosaic,
     running: stats.running,
     clients: viewers.length,
     video_tracks: stats.cameras.filter((c) => c.state === 'live').length,
@@ -67,4 +70,20 @@ export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): Sta
     outputs: stats.outputs,
     viewers,
   };
+}
+
+/**
+ * The engine's /stats: the first mosaic's document at the top level (so readers of the
+ * one-mosaic document keep working) and every mosaic's under `mosaics`, in config order. Its
+ * `cameras` are every camera of the config once, whichever mosaics show it.
+ */
+export interface EngineStatsDocument extends StatsDocument {
+  mosaics: Record<string, StatsDocument>;
+}
+
+/** `documents` in config order; the first becomes the top level. */
+export function engineStatsDocument(documents: readonly StatsDocument[]): EngineStatsDocument {
+  const [first] = documents;
+  if (!first) throw new RangeError('an engine has at least one mosaic');
+  return { ...first, mosaics: Object.fromEntries(documents.map((d) => [d.mosaic, d])) };
 }

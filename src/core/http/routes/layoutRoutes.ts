@@ -4,20 +4,25 @@ import type { MosaicControl } from '../mosaicControl';
 import { readBody, requireMediaType } from '../requestBody';
 import { sendJson } from '../responses';
 import type { Route } from '../route';
+import { routePath } from './routePath';
 
-/** GET the tiles; PUT a layout (preset or explicit tiles), applied without reconnecting viewers. */
-export function layoutRoutes(mosaic: MosaicControl, maxBodyBytes: number): Route[] {
+/**
+ * GET the tiles; PUT a layout (preset or explicit tiles), applied without reconnecting viewers.
+ * At `path`: `/api/layout` for the first mosaic, `/mosaics/<name>/layout` for each.
+ */
+export function layoutRoutes(mosaic: MosaicControl, maxBodyBytes: number, path = '/api/layout'): Route[] {
+  const pattern = routePath(path, '');
   return [
     {
       method: 'GET',
-      path: /^\/api\/layout$/,
+      path: pattern,
       handle({ res }) {
         sendJson(res, 200, { tiles: mosaic.tiles });
       },
     },
     {
       method: 'PUT',
-      path: /^\/api\/layout$/,
+      path: pattern,
       async handle({ req, res }) {
         requireMediaType(req, 'application/json');
         const body = (await readBody(req, maxBodyBytes)).toString('utf8');

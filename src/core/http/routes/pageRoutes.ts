@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { send } from '../responses';
 import type { Route } from '../route';
+import { routePath } from './routePath';
 
 /**
  * The page's files live in src/core/http/public; tsc does not copy them, so from
@@ -20,15 +21,19 @@ const files: Record<string, { name: string; type: string }> = {
   '/whepPlayer.js': { name: 'whepPlayer.js', type: 'text/javascript; charset=utf-8' },
 };
 
-/** `/` and its scripts, without the token: the page asks for it and sends it on its requests. */
-export function pageRoutes(): Route[] {
-  return [
+/**
+ * `/` and its scripts, without the token: the page asks for it and sends it on its requests.
+ * Under `prefix` (`/mosaics/<name>`) the page is `<prefix>/`; `<prefix>` alone redirects there, so
+ * the page's relative `whep`, `stats` and `player.js` resolve under the prefix.
+ */
+export function pageRoutes(prefix = ''): Route[] {
+  const routes: Route[] = [
     {
       method: 'GET',
-      path: /^\/(index\.html|player\.js|whepPlayer\.js)?$/,
+      path: routePath(prefix, '/(index\\.html|player\\.js|whepPlayer\\.js)?'),
       public: true,
       async handle({ res, url }) {
-        const file = files[url.pathname];
+        const file = files[url.pathname.slice(prefix.length)];
         if (!publicDirectory || !file) {
           send(res, 404, 'the player page is not installed', { 'Content-Type': 'text/plain; charset=utf-8' });
           return;
@@ -38,4 +43,16 @@ export function pageRoutes(): Route[] {
       },
     },
   ];
+  if (prefix !== '') {
+    routes.push({
+      method: 'GET',
+      path: routePath(prefix, ''),
+      public: true,
+      handle({ res, url }) {
+        // A browser keeps the #token fragment across a redirect whose Location has none.
+        send(res, 301, '', { Location: `${prefix}/${url.search}` });
+      },
+    });
+  }
+  return routes;
 }

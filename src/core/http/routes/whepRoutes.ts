@@ -4,18 +4,20 @@ import { HttpError } from '../httpError';
 import { readBody, requireMediaType } from '../requestBody';
 import { send } from '../responses';
 import type { Route } from '../route';
+import { routePath } from './routePath';
 
 /**
  * WHEP (RFC 9725): POST an offer → 201 with the answer and the session's Location; DELETE the
  * Location ends it. We gather every candidate before answering, so there is no trickle (PATCH →
- * 405, as the RFC lets a server say).
+ * 405, as the RFC lets a server say). Under `prefix` (`''` or `/mosaics/<name>`), which the
+ * session's Location carries too.
  */
-export function whepRoutes(sessions: WhepSessions, maxBodyBytes: number): Route[] {
-  const sessionPath = /^\/whep\/(?<id>[0-9a-f-]{36})$/;
+export function whepRoutes(sessions: WhepSessions, maxBodyBytes: number, prefix = ''): Route[] {
+  const sessionPath = routePath(prefix, '/whep/(?<id>[0-9a-f-]{36})');
   return [
     {
       method: 'POST',
-      path: /^\/whep\/?$/,
+      path: routePath(prefix, '/whep/?'),
       async handle({ req, res }) {
         requireMediaType(req, 'application/sdp');
         const offer = (await readBody(req, maxBodyBytes)).toString('utf8');
@@ -23,7 +25,7 @@ export function whepRoutes(sessions: WhepSessions, maxBodyBytes: number): Route[
           const viewer = await sessions.create(offer);
           send(res, 201, viewer.answerSdp, {
             'Content-Type': 'application/sdp',
-            Location: `/whep/${viewer.id}`,
+            Location: `${prefix}/whep/${viewer.id}`,
           });
         } catch (error) {
           if (error instanceof SdpError) throw new HttpError(400, error.message);
