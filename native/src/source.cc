@@ -223,6 +223,8 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   demo_first_pts_ = AV_NOPTS_VALUE;
   keyframe_seen_ = false;
   connected_at_us_ = NowUs();
+  // A new connection is a new baseline: what changed while the camera was away is not motion.
+  if (motion_) motion_ = std::make_unique<MotionDetector>(options_.motion);
   return true;
 }
 

@@ -19,7 +19,7 @@ const evenLength = { type: 'integer', minimum: 2, multipleOf: 2 } as const;
 
 /** Why a tile with both `camera` and `cameras`, or neither, is refused (see tileCameraRule). */
 export const tileCameraReasons = {
-  both: 'not together with "cameras": a tile shows one camera, or rotates through "cameras"',
+  both: 'with "cameras", only as the first of them (as tiles read back from the layout route carry it)',
   neither: 'is required (or "cameras" for a timeshare tile)',
 } as const;
 
@@ -73,15 +73,15 @@ export const tileSchema = {
 } as const;
 
 /**
- * Exactly one of `camera` and `cameras`, kept out of tileSchema so the TileConfig type stays a
- * plain object (json-schema-to-ts would turn the condition into a union of exclusions). Errors
- * name `camera`, the field a user most likely meant.
+ * `camera` or `cameras`, kept out of tileSchema so the TileConfig type stays a plain object
+ * (json-schema-to-ts would turn the condition into a union of exclusions). Errors name `camera`,
+ * the field a user most likely meant. Both together are allowed when `camera` is the first of
+ * `cameras` (a resolved tile carries both, so GET then PUT of a layout round-trips); that equality
+ * is checked in explicitTile.ts, since JSON Schema cannot compare two fields.
  */
 const tileCameraRule = {
   if: { required: ['cameras'] },
-  then: {
-    properties: { camera: { not: {}, errorReasons: { not: tileCameraReasons.both } } },
-  },
+  then: {},
   else: { required: ['camera'], errorReasons: { required: tileCameraReasons.neither } },
 } as const;
 

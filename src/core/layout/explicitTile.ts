@@ -9,9 +9,11 @@ import type { Tile } from './tile';
  */
 export function explicitTile(tile: TileConfig, index: number): Tile {
   const { camera, cameras, rotateMs, stream, label, clock, x, y, width, height, fit } = tile;
-  // The schema already refuses these; a caller with a typed but unchecked layout gets the same.
-  if ((camera === undefined) === (cameras === undefined)) {
-    const reason = camera === undefined ? tileCameraReasons.neither : tileCameraReasons.both;
+  // The schema refuses neither; a caller with a typed but unchecked layout gets the same words.
+  const neither = camera === undefined && cameras === undefined;
+  const both = camera !== undefined && cameras !== undefined && camera !== cameras[0];
+  if (neither || both) {
+    const reason = neither ? tileCameraReasons.neither : tileCameraReasons.both;
     throw new ConfigError([{ field: `layout.tiles[${index}].camera`, reason }]);
   }
   const resolved: Tile = { camera: camera ?? cameras?.[0] ?? '', x, y, width, height, fit, stream };

@@ -172,6 +172,9 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     const log = combined.state === 'offline' ? this.logger.warn : this.logger.info;
     log(`camera ${camera}: ${combined.state}${combined.error ? ` (${combined.error})` : ''}`);
     this.safeEmit('camerastate', combined);
+    // A camera that stopped sending cannot report the end of its motion: end it here, or an
+    // auto layout would keep a dead camera big.
+    if (combined.state !== 'live' && this.motionStates.get(camera)?.active) this.onMotion(camera, false, 0);
   }
 }
 

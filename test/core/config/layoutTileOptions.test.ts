@@ -17,7 +17,7 @@ const names = (count: number) => Array.from({ length: count }, (_, i) => `cam${i
 describe('layout tile options and the auto preset: errors', () => {
   const rows: { layout: unknown; field: string; reason: string }[] = [
     {
-      layout: { tiles: [{ ...at, camera: 'a', cameras: ['a', 'b'] }] },
+      layout: { tiles: [{ ...at, camera: 'c', cameras: ['a', 'b'] }] },
       field: 'layout.tiles[0].camera',
       reason: tileCameraReasons.both,
     },
@@ -113,6 +113,11 @@ describe('layout tile options and the auto preset: errors', () => {
       );
     });
   }
+
+  it('a timeshare tile read back (camera = its first camera) is accepted as it was', () => {
+    const [tile] = validateLayout({ tiles: [{ ...at, cameras: ['b', 'c'], rotateMs: 2000 }] }, fullHd, cameras);
+    assert.deepEqual(validateLayout({ tiles: [tile] }, fullHd, cameras), [tile]);
+  });
 
   it('a typed layout that skipped the schema gets the same words', () => {
     const both: LayoutConfig = {

@@ -69,3 +69,12 @@ test('after the quiet period the first camera takes the big tile back', async ()
   );
   assert.ok(back.at - stopped < 8000);
 });
+
+test('a moving camera that goes offline ends its motion, so the auto layout lets it go', async () => {
+  cameras[1].startMoving();
+  await waitFor('drive big again', () => stitcher.tiles[0].camera === 'drive', 3000);
+  const before = motion.length;
+  await cameras[1].stop();
+  await waitFor('motion ended', () => motion.slice(before).some((m) => m.camera === 'drive' && !m.active), 8000);
+  await waitFor('hall back in the big tile', () => stitcher.tiles[0].camera === 'hall', 5000);
+});
