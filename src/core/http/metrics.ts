@@ -88,6 +88,25 @@ export class MosaicMetrics {
       cameras((c) => (c.state === 'live' ? 1 : 0)),
       ['camera'],
     );
+    // Only cameras that score motion (motion.enabled) have these series.
+    const motion = (value: (m: NonNullable<CameraStats['motion']>) => number) => () =>
+      read().stats.cameras.flatMap((camera) =>
+        camera.motion ? [{ labels: { camera: camera.name }, value: value(camera.motion) }] : [],
+      );
+    this.define(
+      'gauge',
+      'camera_mosaic_camera_motion',
+      '1 while the camera sees motion (with hysteresis)',
+      motion((m) => (m.active ? 1 : 0)),
+      ['camera'],
+    );
+    this.define(
+      'gauge',
+      'camera_mosaic_camera_motion_score',
+      'Share of the picture that changed in the latest analysis, percent',
+      motion((m) => m.score),
+      ['camera'],
+    );
     this.define(
       'gauge',
       'camera_mosaic_camera_fps',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { MosaicMetrics } from '../../../src/core/http/metrics';
 import type { MotionEvent } from '../../../src/core/stitcher/cameraHub';
 import { Stitcher } from '../../../src/core/stitcher/stitcher';
 import type { Tile } from '../../../src/core/layout/tile';
@@ -53,6 +54,10 @@ test('a camera that starts moving raises a motion event within 1 s and takes the
   assert.ok(event.score > 0);
   await waitFor('drive in the big tile', () => stitcher.tiles[0].camera === 'drive', 2000);
   assert.equal(stitcher.stats().cameras.find((c) => c.name === 'drive')?.motion?.active, true);
+  const metrics = await new MosaicMetrics({ stats: () => stitcher.stats(), viewers: () => [] }).text();
+  assert.match(metrics, /^camera_mosaic_camera_motion\{camera="drive"\} 1$/m);
+  assert.match(metrics, /^camera_mosaic_camera_motion\{camera="hall"\} 0$/m);
+  assert.match(metrics, /^camera_mosaic_camera_motion_score\{camera="drive"\} [0-9.]+$/m);
   assert.ok(!motion.some((m) => m.camera === 'hall'), 'the still camera never moved');
 });
 
