@@ -13,5 +13,6 @@ export function demoConfig(): Record<string, unknown> {
     output: { width: 1920, height: 1080, fps: 25, bitrate: 4000000, gop: 50 },
     // cover: the tall side panes show a crop of their camera rather than a squashed picture.
     layout: { preset: 'classic4', cameras: ['left', 'top', 'bottom', 'right'], fit: 'cover' },
+    labels: { names: true, clock: true },
   };
 }
