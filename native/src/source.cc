@@ -278,6 +278,12 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
       continue;
     }
     while (avcodec_receive_frame(decoder, frame.get()) == 0) {
+      // Damage the decoder concealed (lost or broken slices) costs no packet, only picture
+      // quality: count it, or a camera sending broken data would look healthy.
+      if (frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT) != 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stats_.errors++;
+      }
       OnFrame(frame.get());
       av_frame_unref(frame.get());
     }

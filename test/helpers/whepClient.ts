@@ -1,5 +1,6 @@
 import { RTCPeerConnection, dePacketizeRtpPackets, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../src/core/webrtc/peerConfig';
+import { RtpSequenceCounter } from './rtpSequenceCounter';
 
 /** One H.264 access unit as received and reassembled from RTP. */
 export interface ReceivedAccessUnit {
@@ -21,7 +22,7 @@ export interface WhepClientOptions {
 /** What a viewer received, counted as it arrived. */
 export interface WhepClientCounters {
   packets: number;
-  /** RTP sequence numbers that never arrived. */
+  /** RTP packets that never arrived (RFC 3550 A.1; late and duplicate packets are not losses). */
   lostPackets: number;
   /** Access units reassembled whole. */
   frames: number;
@@ -50,7 +51,7 @@ export class WhepClient {
   private mediaSsrc = 0;
   private pending: RtpPacket[] = [];
   private lostInFrame = false;
-  private lastSequence: number | undefined;
+  private readonly sequence = new RtpSequenceCounter();
   private closed = false;
 
   private constructor(
@@ -128,11 +129,10 @@ export class WhepClient {
     const { sequenceNumber, timestamp, marker, ssrc } = packet.header;
     this.mediaSsrc = ssrc;
     this.counters.packets++;
-    if (this.lastSequence !== undefined && sequenceNumber !== ((this.lastSequence + 1) & 0xffff)) {
-      this.lostInFrame = true;
-      this.counters.lostPackets += (sequenceNumber - this.lastSequence - 1) & 0xffff;
-    }
-    this.lastSequence = sequenceNumber;
+    const verdict = this.sequence.update(sequenceNumber);
+    this.counters.lostPackets = this.sequence.lost;
+    // Reassembly is in arrival order: any step but the next packet breaks the frame being built.
+    if (verdict !== 'first' && verdict !== 'next') this.lostInFrame = true;
     if (this.pending.length > 0 && this.pending[0].header.timestamp !== timestamp) {
       // A new timestamp without the previous frame's marker: that frame lost its tail.
       this.pending = [];

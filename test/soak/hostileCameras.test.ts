@@ -2,18 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/core/engine';
 import type { CameraStats } from '../../src/core/stitcher/stitcherStats';
+import { CorruptingRtspProxy } from '../fixtures/corruptingRtspProxy';
 import { startCameras, type RtspCamera } from '../fixtures/rtspCamera';
 import { sleep, waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
-import { reportFigures } from './soakScale';
+import { reportFigures, scaled } from './soakScale';
 
 // Cameras that misbehave, all in one mosaic with a steady camera and a viewer: 60 fps and 1 fps,
 // a new resolution and a new codec after a reboot, one that stalls mid-stream, one that answers
-// 404. Each tile shows the right state and reason; the steady tile and the viewer never slow down.
+// 404, and one whose H.264 arrives with random bit flips and truncated NAL units. Each tile shows
+// the right state and reason; the steady tile and the viewer never slow down.
 let cameras: RtspCamera[] = [];
+let proxy: CorruptingRtspProxy;
 let engine: Engine;
 let viewer: WhepClient;
-const names = ['steady', 'fast', 'slow', 'resize', 'recodec', 'staller', 'notfound'];
+const names = ['steady', 'fast', 'slow', 'resize', 'recodec', 'staller', 'notfound', 'corrupted'];
 
 before(async () => {
   cameras = await startCameras([
@@ -23,13 +26,18 @@ before(async () => {
     { colour: '0000ff', width: 640, height: 360 },
     { colour: 'ffff00', width: 320, height: 180, codec: 'h264' },
     { colour: '00ffff', width: 320, height: 180 },
+    { colour: 'ff00ff', width: 320, height: 180 },
   ]);
+  // Rates high enough that most seconds carry a broken packet, low enough that whole GOPs survive.
+  proxy = new CorruptingRtspProxy(cameras[6].url, { flipRate: 0.05, bitsPerFlip: 2, truncateRate: 0.03 });
+  await proxy.start();
   const url = (i: number) => cameras[i].url;
   engine = new Engine(
     {
       cameras: [
         ...names.slice(0, 6).map((name, i) => ({ name, url: url(i) })),
         { name: 'notfound', url: url(0).replace('/cam', '/no-such-stream') },
+        { name: 'corrupted', url: proxy.url },
       ],
       output: { width: 960, height: 540, fps: 25, bitrate: 1000000, gop: 50 },
       layout: { preset: 'grid', cameras: names, rows: 3, columns: 3 },
@@ -43,6 +51,7 @@ before(async () => {
 after(async () => {
   await viewer?.close();
   await engine?.close();
+  await proxy?.stop();
   await Promise.all(cameras.map((c) => c.stop()));
 });
 
@@ -91,4 +100,55 @@ test('misbehaving cameras: right state and reason each; the steady tile and the 
   assert.ok(viewerFps > 22, `viewer at ${viewerFps} fps`);
   assert.equal(viewer.counters.brokenFrames, 0);
   assert.equal(engine.stitcher.running, true);
+});
+
+test('a camera sending bit flips and truncated NAL units: its tile decodes what it can, nothing else slows down', async () => {
+  await waitFor('the corrupted camera to decode a first frame', () => camera('corrupted').frames > 0, 15000);
+  const seconds = scaled(6, 120);
+  const tile = () => stats().tiles.find((t) => t.camera === 'corrupted');
+  const atStart = { corrupted: camera('corrupted'), steady: camera('steady').frames, viewer: viewer.counters.frames };
+  const proxyBefore = { ...proxy.counters };
+  const samples: { frames: number; state: string; content: string }[] = [];
+  const started = Date.now();
+  for (let i = 0; i < seconds; i++) {
+    await sleep(1000);
+    samples.push({ frames: camera('corrupted').frames, state: camera('corrupted').state, content: tile()?.content ?? 'none' });
+  }
+  const elapsed = (Date.now() - started) / 1000;
+  const atEnd = camera('corrupted');
+  // Every two-second window decodes something: a keyframe a second, so a broken GOP costs ≤ 1 s.
+  const stalledWindows = samples.filter((s, i) => i >= 2 && s.frames <= samples[i - 2].frames).length;
+  const steadyFps = (camera('steady').frames - atStart.steady) / elapsed;
+  const viewerFps = (viewer.counters.frames - atStart.viewer) / elapsed;
+  const figures = {
+    seed: proxy.seed,
+    seconds: Math.round(elapsed),
+    videoPackets: proxy.counters.videoPackets - proxyBefore.videoPackets,
+    flippedPackets: proxy.counters.flippedPackets - proxyBefore.flippedPackets,
+    truncatedPackets: proxy.counters.truncatedPackets - proxyBefore.truncatedPackets,
+    decodedFps: Math.round(((atEnd.frames - atStart.corrupted.frames) / elapsed) * 10) / 10,
+    decodeErrors: atEnd.errors - atStart.corrupted.errors,
+    reconnects: atEnd.reconnects - atStart.corrupted.reconnects,
+    stalledWindows,
+    states: [...new Set(samples.map((s) => `${s.state}/${s.content}`))],
+    steadyCameraFps: Math.round(steadyFps * 10) / 10,
+    viewerFps: Math.round(viewerFps * 10) / 10,
+    lastError: atEnd.lastError,
+  };
+  reportFigures('hostile-corrupted-h264', figures);
+  const replay = `(replay with CORRUPT_SEED=${proxy.seed}) ${JSON.stringify(figures)}`;
+  assert.ok(figures.flippedPackets > 0 && figures.truncatedPackets > 0, `the proxy corrupted packets ${replay}`);
+  assert.ok(figures.decodedFps > 10, `the corrupted camera still decodes ${replay}`);
+  assert.equal(stalledWindows, 0, `the corrupted camera's frame counter advanced every 2 s ${replay}`);
+  assert.ok(samples.every((s) => s.content === 'live' || s.content === 'cached'), `its tile shows a picture throughout ${replay}`);
+  assert.ok(steadyFps > 22, `steady camera at ${steadyFps} fps ${replay}`);
+  assert.ok(viewerFps > 22, `viewer at ${viewerFps} fps ${replay}`);
+  assert.equal(viewer.counters.brokenFrames, 0);
+  assert.equal(engine.stitcher.running, true);
+  // /stats over HTTP, as a user reads it: the damage shows as errors (packets the decoder
+  // rejected, and frames it had to conceal), so a user can tell the camera sends broken data.
+  const served = (await (await fetch(`${engine.url}/stats`)).json()) as { cameras: CameraStats[] };
+  const corrupted = served.cameras.find((c) => c.name === 'corrupted');
+  assert.ok(corrupted && corrupted.frames > atStart.corrupted.frames, `decoded frames in /stats ${replay}`);
+  assert.ok(corrupted.errors > atStart.corrupted.errors, `damage counted as errors in /stats ${replay}`);
 });
