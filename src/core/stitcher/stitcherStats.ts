@@ -13,10 +13,8 @@ import type {
 } from './nativeTypes';
 import { publishTargets } from './publishTargets';
 
-/** One of a camera's streams (main, and sub when it has one). */
-export interface StreamStats {
-  stream: NativeStreamName;
-  state: NativeSourceState;
+/** The counters of one camera stream (decoded frames, errors, reconnects, picture). */
+export interface StreamCounters {
   fps: number;
   frames: number;
   errors: number;
@@ -28,22 +26,19 @@ export interface StreamStats {
   lastError: string;
 }
 
-export interface CameraStats {
+/** One of a camera's streams (main, and sub when it has one). */
+export interface StreamStats extends StreamCounters {
+  stream: NativeStreamName;
+  state: NativeSourceState;
+}
+
+export interface CameraStats extends StreamCounters {
   name: string;
   /** Password masked. */
   url: string;
   state: CameraState;
   /** Epoch ms of the last state change. */
   since: number;
-  fps: number;
-  frames: number;
-  errors: number;
-  reconnects: number;
-  width: number;
-  height: number;
-  codec: string;
-  /** Password masked; '' when none. */
-  lastError: string;
   /** Motion now (hysteresis applied) and the latest score 0..100; absent when motion is off for the camera. */
   motion?: { active: boolean; score: number };
   /** Each stream the camera has; the camera-level figures above are its main stream's, or its substream's while the main is closed. */
@@ -128,27 +123,9 @@ export function buildStats(inputs: StatsInputs): StitcherStats {
       url: redactUrl(camera.url),
       state: state?.state ?? source?.state ?? 'offline',
       since: state?.since ?? 0,
-      fps: round(source?.fps ?? 0),
-      frames: source?.frames ?? 0,
-      errors: source?.errors ?? 0,
-      reconnects: source?.reconnects ?? 0,
-      width: source?.width ?? 0,
-      height: source?.height ?? 0,
-      codec: source?.codec ?? '',
-      lastError: source?.lastError ?? '',
+      ...countersOf(source),
       ...motionOf(own),
-      streams: own.map((s) => ({
-        stream: s.stream,
-        state: s.state,
-        fps: round(s.fps),
-        frames: s.frames,
-        errors: s.errors,
-        reconnects: s.reconnects,
-        width: s.width,
-        height: s.height,
-        codec: s.codec,
-        lastError: s.lastError,
-      })),
+      streams: own.map((s) => ({ stream: s.stream, state: s.state, ...countersOf(s) })),
     };
   });
   return {
@@ -196,6 +173,19 @@ export function buildStats(inputs: StatsInputs): StitcherStats {
         showing: { camera, stream: shown?.stream ?? '' },
       };
     }),
+  };
+}
+
+function countersOf(source: NativeSourceStats | undefined): StreamCounters {
+  return {
+    fps: round(source?.fps ?? 0),
+    frames: source?.frames ?? 0,
+    errors: source?.errors ?? 0,
+    reconnects: source?.reconnects ?? 0,
+    width: source?.width ?? 0,
+    height: source?.height ?? 0,
+    codec: source?.codec ?? '',
+    lastError: source?.lastError ?? '',
   };
 }
 
