@@ -1,7 +1,11 @@
-import Ajv from 'ajv';
+import Ajv, { type Options } from 'ajv';
+import { errorReasonsKeyword } from './errorReasons';
+
+export { errorReasonsKeyword };
 
 /**
- * The one Ajv instance every camera-mosaic schema is compiled with.
+ * The options every camera-mosaic schema is compiled with, at run time here and at build time by
+ * scripts/precompileValidators.mjs (which must generate the same code).
  *
  * - `useDefaults`: the schemas hold the defaults, so a validated document is a complete config.
  * - `allErrors`: a user fixing a config wants every mistake at once, not one per run.
@@ -11,18 +15,20 @@ import Ajv from 'ajv';
  *   `required` may name a property the same schema does not define, because the layout's
  *   `if: { required: ['tiles'] }` only asks whether the document has one.
  */
-export const ajv = new Ajv({
+export const ajvOptions: Options = {
   useDefaults: true,
   allErrors: true,
   verbose: true,
   strict: true,
   strictRequired: false,
-});
+};
 
-/**
- * Annotation keyword: `errorReasons: { pattern: 'must start with rtsp://' }` gives the text a user
- * sees when that keyword of that schema fails, in place of Ajv's (which shows a raw regex for
- * `pattern`). It validates nothing.
- */
-export const errorReasonsKeyword = 'errorReasons';
-ajv.addKeyword({ keyword: errorReasonsKeyword, schemaType: 'object' });
+/** An Ajv with {@link ajvOptions} (plus `extra`, e.g. `code: { source: true }`) and our keywords. */
+export function createAjv(extra: Options = {}): Ajv {
+  const instance = new Ajv({ ...ajvOptions, ...extra });
+  instance.addKeyword({ keyword: errorReasonsKeyword, schemaType: 'object' });
+  return instance;
+}
+
+/** The one Ajv instance every camera-mosaic schema is compiled with at run time. */
+export const ajv = createAjv();

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { ConfigIssue } from '../errors';
-import { errorReasonsKeyword } from './ajv';
+import { errorReasonsKeyword } from './errorReasons';
 
 /**
  * Turns Ajv's errors into issues a user can act on: the field in the user's own terms

@@ -2,15 +2,15 @@ import { ConfigError, type ConfigIssue } from '../errors';
 import type { Canvas } from '../layout/canvas';
 import { resolveLayout } from '../layout/resolveLayout';
 import type { Tile } from '../layout/tile';
-import { ajv } from './ajv';
 import { issuesFromAjv } from './issuesFromAjv';
 import { layoutSchema, type LayoutConfig } from './layoutSchema';
+import { lazyValidator } from './loadValidator';
 import { mosaicConfigSchema, type MosaicConfig } from './mosaicConfigSchema';
 import { mosaicDefinitions, type MosaicDefinition } from './mosaicDefinitions';
 import { cameraPasswords, redactIssues } from './redactIssues';
 
-const matchesConfigSchema = ajv.compile<MosaicConfig>(mosaicConfigSchema);
-const matchesLayoutSchema = ajv.compile<LayoutConfig>(layoutSchema);
+const configValidator = lazyValidator<MosaicConfig>('mosaicConfig', mosaicConfigSchema);
+const layoutValidator = lazyValidator<LayoutConfig>('layout', layoutSchema);
 
 /**
  * Checks a whole config as a user wrote it and returns a copy with every default applied; the
@@ -20,6 +20,7 @@ const matchesLayoutSchema = ajv.compile<LayoutConfig>(layoutSchema);
 export function validateConfig(document: unknown): MosaicConfig {
   const secrets = cameraPasswords(document);
   const config = plainCopy(document, '');
+  const matchesConfigSchema = configValidator();
   if (!matchesConfigSchema(config)) {
     const issues = issuesFromAjv(matchesConfigSchema.errors ?? [], config, '');
     throw new ConfigError(redactIssues(issues, secrets));
@@ -56,6 +57,7 @@ export function checkLayout(
   cameraNames: readonly string[],
 ): { layout: LayoutConfig; tiles: Tile[] } {
   const copy = plainCopy(layout, 'layout');
+  const matchesLayoutSchema = layoutValidator();
   if (!matchesLayoutSchema(copy)) {
     const issues = issuesFromAjv(matchesLayoutSchema.errors ?? [], copy, 'layout');
     throw new ConfigError(redactIssues(issues, []));
