@@ -11,8 +11,6 @@ namespace {
 // Two seconds at 25 fps: a server that stalls longer than that loses video, not memory.
 constexpr size_t kQueueLimit = 50;
 
-int64_t NowUs() { return av_gettime_relative(); }
-
 // SPS and PPS NAL units (with their start codes) from an Annex-B keyframe: the stream's
 // extradata, which the RTSP muxer puts into the SDP's sprop-parameter-sets.
 std::vector<uint8_t> ParameterSets(const std::vector<uint8_t>& annex_b) {
@@ -70,19 +68,12 @@ void Publisher::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void Publisher::RequestStop() {
   std::lock_guard<std::mutex> lock(mutex_);
-  stop_ = true;
+  interrupt_.RequestStop();
   wake_.notify_all();
 }
 
 void Publisher::Join() {
   if (thread_.joinable()) thread_.join();
-}
-
-int Publisher::InterruptCallback(void* opaque) {
-  auto* self = static_cast<Publisher*>(opaque);
-  if (self->stop_) return 1;
-  const int64_t deadline = self->io_deadline_us_.load();
-  return deadline != 0 && NowUs() > deadline ? 1 : 0;
 }
 
 void Publisher::Push(std::shared_ptr<const AccessUnit> unit) {
@@ -98,7 +89,7 @@ void Publisher::Push(std::shared_ptr<const AccessUnit> unit) {
 
 std::shared_ptr<const AccessUnit> Publisher::NextUnit(bool keyframe_only) {
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!stop_) {
+  while (!interrupt_.stopping()) {
     while (!queue_.empty()) {
       std::shared_ptr<const AccessUnit> unit = std::move(queue_.front());
       queue_.pop_front();
@@ -111,9 +102,9 @@ std::shared_ptr<const AccessUnit> Publisher::NextUnit(bool keyframe_only) {
 }
 
 void Publisher::Run() {
-  int64_t backoff_ms = options_.reconnect_initial_ms;
+  Backoff backoff(options_.reconnect_initial_ms, options_.reconnect_max_ms);
   bool first_attempt = true;
-  while (!stop_) {
+  while (!interrupt_.stopping()) {
     if (!first_attempt) {
       std::lock_guard<std::mutex> lock(mutex_);
       stats_.reconnects++;
@@ -131,24 +122,23 @@ void Publisher::Run() {
       SetState(PublisherState::kLive, "");
       const int64_t first_pts = keyframe->pts;
       bool ok = Send(output.get(), *keyframe, first_pts);
-      while (ok && !stop_) {
+      while (ok && !interrupt_.stopping()) {
         std::shared_ptr<const AccessUnit> unit = NextUnit(false);
         if (!unit) break;
         ok = Send(output.get(), *unit, first_pts);
         delivered = true;
       }
       // Always: it frees the muxer's state (and says TEARDOWN over RTSP), bounded like any I/O.
-      io_deadline_us_ = NowUs() + 1000 * 1000;
+      interrupt_.SetDeadline(1000);
       av_write_trailer(output.get());
       output.reset();
     }
-    if (stop_) break;
-    if (delivered) backoff_ms = options_.reconnect_initial_ms;
+    if (interrupt_.stopping()) break;
+    if (delivered) backoff.Reset();
     std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [this] { return stop_.load(); });
-    backoff_ms = std::min<int64_t>(backoff_ms * 2, options_.reconnect_max_ms);
+    wake_.wait_for(lock, std::chrono::milliseconds(backoff.Next()), [this] { return interrupt_.stopping(); });
   }
-  io_deadline_us_ = 0;
+  interrupt_.ClearDeadline();
 }
 
 bool Publisher::Connect(const AccessUnit& keyframe, OutputContextPtr* output) {
@@ -161,7 +151,7 @@ bool Publisher::Connect(const AccessUnit& keyframe, OutputContextPtr* output) {
     return false;
   }
   OutputContextPtr owned(raw);
-  raw->interrupt_callback = {&Publisher::InterruptCallback, this};
+  raw->interrupt_callback = interrupt_.callback();
 
   AVStream* stream = avformat_new_stream(raw, nullptr);
   if (!stream) {
@@ -189,7 +179,7 @@ bool Publisher::Connect(const AccessUnit& keyframe, OutputContextPtr* output) {
   } else {
     settings.Set("payload_type", options_.payload_type);
   }
-  io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.io_timeout_ms) * 1000;
+  interrupt_.SetDeadline(options_.io_timeout_ms);
   if (!(raw->oformat->flags & AVFMT_NOFILE)) {
     result = avio_open2(&raw->pb, options_.url.c_str(), AVIO_FLAG_WRITE, &raw->interrupt_callback,
                         nullptr);
@@ -219,7 +209,7 @@ bool Publisher::Send(AVFormatContext* output, const AccessUnit& unit, int64_t fi
   packet->pts = packet->dts = av_rescale_q(unit.pts - first_pts, {1, 90000},
                                            output->streams[0]->time_base);
   if (unit.keyframe) packet->flags |= AV_PKT_FLAG_KEY;
-  io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.io_timeout_ms) * 1000;
+  interrupt_.SetDeadline(options_.io_timeout_ms);
   const int result = av_write_frame(output, packet.get());
   if (result < 0) {
     Fail(AvErrorText("send", result));
@@ -242,7 +232,7 @@ void Publisher::SetState(PublisherState state, const std::string& error) {
 }
 
 void Publisher::Fail(const std::string& error) {
-  if (stop_) return;
+  if (interrupt_.stopping()) return;
   SetState(PublisherState::kOffline, RedactSecret(RedactSecret(error, options_.url), password_));
 }
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "av_ptr.h"
+#include "io_interrupt.h"
 #include "encoder.h"
 #include "options.h"
 
@@ -70,7 +71,6 @@ class Publisher {
   std::shared_ptr<const AccessUnit> NextUnit(bool keyframe_only);
   void SetState(PublisherState state, const std::string& error);
   void Fail(const std::string& error);
-  static int InterruptCallback(void* opaque);
 
   const PublisherOptions options_;
   const int width_;
@@ -80,8 +80,7 @@ class Publisher {
   const std::string password_;
 
   std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int64_t> io_deadline_us_{0};
+  IoInterrupt interrupt_;
 
   mutable std::mutex mutex_;  // guards the queue, stats_
   std::condition_variable wake_;

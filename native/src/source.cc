@@ -63,7 +63,7 @@ void Source::Start() {
     started_at_us_ = NowUs();
     latest_.reset();  // a reopened stream never shows the picture from before it was closed
   }
-  stop_ = false;
+  interrupt_.Rearm();
   running_ = true;
   thread_ = std::thread([this] { Run(); });
 }
@@ -81,7 +81,7 @@ int Source::width() const {
 }
 
 void Source::RequestStop() {
-  stop_ = true;
+  interrupt_.RequestStop();
   std::lock_guard<std::mutex> lock(wake_mutex_);
   wake_.notify_all();
 }
@@ -91,23 +91,16 @@ void Source::Join() {
   running_ = false;
 }
 
-int Source::InterruptCallback(void* opaque) {
-  auto* self = static_cast<Source*>(opaque);
-  if (self->stop_) return 1;
-  const int64_t deadline = self->io_deadline_us_.load();
-  return deadline != 0 && NowUs() > deadline ? 1 : 0;
-}
-
 bool Source::SleepInterruptibly(int64_t duration_ms) {
   std::unique_lock<std::mutex> lock(wake_mutex_);
-  wake_.wait_for(lock, std::chrono::milliseconds(duration_ms), [this] { return stop_.load(); });
-  return !stop_;
+  wake_.wait_for(lock, std::chrono::milliseconds(duration_ms), [this] { return interrupt_.stopping(); });
+  return !interrupt_.stopping();
 }
 
 void Source::Run() {
-  int64_t backoff_ms = options_.reconnect_initial_ms;
+  Backoff backoff(options_.reconnect_initial_ms, options_.reconnect_max_ms);
   bool first_attempt = true;
-  while (!stop_) {
+  while (!interrupt_.stopping()) {
     if (!first_attempt) {
       std::lock_guard<std::mutex> lock(mutex_);
       stats_.reconnects++;
@@ -123,16 +116,15 @@ void Source::Run() {
       ReadUntilFailure(input.get(), decoder.get(), stream_index);
     }
     // Closing sends RTSP TEARDOWN; bound it like any other I/O so a dead camera cannot hang us.
-    io_deadline_us_ = NowUs() + 1000 * 1000;
+    interrupt_.SetDeadline(1000);
     input.reset();
-    if (stop_) break;
+    if (interrupt_.stopping()) break;
 
     // A connection that delivered frames resets the back-off: the next failure is a new incident.
-    if (Stats().frames > frames_before) backoff_ms = options_.reconnect_initial_ms;
-    if (!SleepInterruptibly(backoff_ms)) break;
-    backoff_ms = std::min<int64_t>(backoff_ms * 2, options_.reconnect_max_ms);
+    if (Stats().frames > frames_before) backoff.Reset();
+    if (!SleepInterruptibly(backoff.Next())) break;
   }
-  io_deadline_us_ = 0;
+  interrupt_.ClearDeadline();
 }
 
 bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream_index) {
@@ -141,7 +133,7 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
     Fail("out of memory");
     return false;
   }
-  raw->interrupt_callback = {&Source::InterruptCallback, this};
+  raw->interrupt_callback = interrupt_.callback();
 
   std::string open_url = options_.url;
   const AVInputFormat* format = nullptr;
@@ -164,7 +156,7 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
     if (options_.transport == Transport::kUdp) options.Set("max_delay", 200000);
   }
 
-  io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.open_timeout_ms) * 1000;
+  interrupt_.SetDeadline(options_.open_timeout_ms);
   int result = avformat_open_input(&raw, open_url.c_str(), format, options.Address());
   if (result < 0) {  // avformat_open_input freed `raw` itself
     Fail(result == AVERROR_EXIT
@@ -240,18 +232,18 @@ void Source::PaceDemoPacket(const AVPacket* packet, const AVStream* stream) {
   const int64_t wait_us = due_us - NowUs();
   if (wait_us <= 0) return;
   std::unique_lock<std::mutex> lock(wake_mutex_);
-  wake_.wait_for(lock, std::chrono::microseconds(wait_us), [this] { return stop_.load(); });
+  wake_.wait_for(lock, std::chrono::microseconds(wait_us), [this] { return interrupt_.stopping(); });
 }
 
 void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, int stream_index) {
   PacketPtr packet = MakePacket();
   FramePtr frame = MakeFrame();
   const AVStream* stream = input->streams[stream_index];
-  while (!stop_) {
-    io_deadline_us_ = NowUs() + static_cast<int64_t>(options_.read_timeout_ms) * 1000;
+  while (!interrupt_.stopping()) {
+    interrupt_.SetDeadline(options_.read_timeout_ms);
     const int result = av_read_frame(input, packet.get());
     if (result < 0) {
-      if (stop_) return;
+      if (interrupt_.stopping()) return;
       Fail(result == AVERROR_EXIT ? "no data for " + std::to_string(options_.read_timeout_ms) +
                                         " ms"
                                   : AvErrorText("read", result));
@@ -325,7 +317,7 @@ void Source::SetState(SourceState state, const std::string& error) {
 }
 
 void Source::Fail(const std::string& error) {
-  if (stop_) return;  // failures caused by our own interrupt are not the camera's
+  if (interrupt_.stopping()) return;  // failures caused by our own interrupt are not the camera's
   const std::string safe = RedactSecret(RedactSecret(error, options_.url), password_);
   {
     std::lock_guard<std::mutex> lock(mutex_);

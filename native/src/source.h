@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "av_ptr.h"
+#include "io_interrupt.h"
 #include "motion_detector.h"
 #include "options.h"
 
@@ -96,7 +97,6 @@ class Source {
   void SetState(SourceState state, const std::string& error);
   void Fail(const std::string& error);
   bool SleepInterruptibly(int64_t duration_ms);
-  static int InterruptCallback(void* opaque);
 
   const CameraOptions options_;
   const std::string stream_;
@@ -112,10 +112,9 @@ class Source {
   const std::string password_;  // masked out of every error text
 
   std::thread thread_;
-  std::atomic<bool> stop_{false};
+  IoInterrupt interrupt_;
   std::atomic<bool> running_{false};
   std::atomic<int64_t> wanted_at_us_{0};
-  std::atomic<int64_t> io_deadline_us_{0};  // the interrupt callback aborts I/O past this
   std::mutex wake_mutex_;
   std::condition_variable wake_;
 
