@@ -3,7 +3,7 @@ import { checkLayout, validateConfig } from '../config/validateConfig';
 import { mosaicDefinitions, type MosaicDefinition } from '../config/mosaicDefinitions';
 import type { MosaicConfig } from '../config/types';
 import { EnhancedEventEmitter } from '../enhancedEvents';
-import { InvalidStateError } from '../errors';
+import { ConfigError, InvalidStateError } from '../errors';
 import { AutoLayoutDirector, autoLayoutTiles } from '../layout/autoLayoutDirector';
 import { resolveLayout } from '../layout/resolveLayout';
 import type { Tile } from '../layout/tile';
@@ -52,8 +52,9 @@ export interface StitcherOptions {
   /** Where log lines go; defaults to stderr. */
   logger?: Logger;
   /**
-   * The cameras, shared with other mosaics of the same config; its owner starts and stops it.
-   * Left out, the Stitcher makes its own and starts and stops it with itself.
+   * The cameras, shared with other mosaics of the same config (whose validated config is then
+   * used, not the constructor's); its owner starts and stops it. Left out, the Stitcher makes
+   * its own and starts and stops it with itself.
    */
   hub?: CameraHub;
   /** Which of the config's `mosaics` this is; the first when left out. */
@@ -99,8 +100,12 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     this.config = options.hub?.config ?? validateConfig(config);
     const mosaics = mosaicDefinitions(this.config);
     const mosaic = options.mosaic === undefined ? mosaics[0] : mosaics.find((m) => m.name === options.mosaic);
-    if (!mosaic)
-      throw new InvalidStateError(`no mosaic named ${JSON.stringify(options.mosaic)} in the config`);
+    if (!mosaic) {
+      const known = mosaics.map((m) => m.name).join(', ');
+      throw new ConfigError([
+        { field: 'mosaic', reason: `no mosaic named ${JSON.stringify(options.mosaic)} (known: ${known})` },
+      ]);
+    }
     this.mosaic = mosaic;
     const passwords = this.config.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
     this.logger = options.logger ?? createLogger('stitcher', undefined, passwords);
