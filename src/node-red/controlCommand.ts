@@ -18,14 +18,21 @@ const bare = (command: string) =>
   }) as const;
 
 const cameraName = { type: 'string', minLength: 1 } as const;
+/** Which mosaic a layout-changing command is for; `msg.mosaic` and the node's property say it too. */
+const mosaicName = { type: 'string', minLength: 1 } as const;
 
 const commandSchemas = [
   bare('start'),
   bare('stop'),
-  bare('keyframe'),
   {
     type: 'object',
-    properties: { command: { const: 'layout' }, layout: { type: 'object' } },
+    properties: { command: { const: 'keyframe' }, mosaic: mosaicName },
+    required: ['command'],
+    additionalProperties: false,
+  },
+  {
+    type: 'object',
+    properties: { command: { const: 'layout' }, layout: { type: 'object' }, mosaic: mosaicName },
     required: ['command', 'layout'],
     additionalProperties: false,
   },
@@ -41,6 +48,7 @@ const commandSchemas = [
         maximum: 86_400,
       },
       fit: { enum: ['stretch', 'contain', 'cover'] },
+      mosaic: mosaicName,
     },
     required: ['command', 'camera'],
     additionalProperties: false,
@@ -50,6 +58,7 @@ const commandSchemas = [
     properties: {
       command: { const: 'swap' },
       cameras: { type: 'array', items: cameraName, minItems: 2, maxItems: 2, uniqueItems: true },
+      mosaic: mosaicName,
     },
     required: ['command', 'cameras'],
     additionalProperties: false,
@@ -59,10 +68,17 @@ const commandSchemas = [
 export const commandNames = commandSchemas.map((s) => s.properties.command.const);
 
 export type ControlCommand =
-  | { command: 'start' | 'stop' | 'keyframe' }
-  | { command: 'layout'; layout: Record<string, unknown> }
-  | { command: 'focus'; camera: string; duration?: number; fit?: 'stretch' | 'contain' | 'cover' }
-  | { command: 'swap'; cameras: [string, string] };
+  | { command: 'start' | 'stop' }
+  | { command: 'keyframe'; mosaic?: string }
+  | { command: 'layout'; layout: Record<string, unknown>; mosaic?: string }
+  | {
+      command: 'focus';
+      camera: string;
+      duration?: number;
+      fit?: 'stretch' | 'contain' | 'cover';
+      mosaic?: string;
+    }
+  | { command: 'swap'; cameras: [string, string]; mosaic?: string };
 
 const unknownCommand = {
   required: ['command'],

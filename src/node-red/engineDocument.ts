@@ -5,6 +5,11 @@ import { urlPasswords } from '../core/redact';
 export interface CameraRow {
   name?: unknown;
   url?: unknown;
+  /** The camera's substream; gets the same user and password from the credentials as `url`. */
+  subUrl?: unknown;
+  title?: unknown;
+  /** `{enabled, sensitivity, masks}`, as an object or JSON text. */
+  motion?: unknown;
   transport?: unknown;
 }
 
@@ -17,6 +22,10 @@ export interface EngineNodeProperties {
   bitrate?: unknown;
   staleTimeoutMs?: unknown;
   layout?: unknown;
+  /** JSON: `{names, clock, position, font}`, the labels of the mosaic (of every mosaic without its own). */
+  labels?: unknown;
+  /** JSON: `[{name, output, layout, labels}]`; the node's output, layout and labels are their defaults. */
+  mosaics?: unknown;
   port?: unknown;
   host?: unknown;
 }
@@ -31,7 +40,10 @@ export interface EngineCredentials {
   users?: string;
   passwords?: string;
   token?: string;
-  /** JSON array of publishing outputs (`outputs` in the core config); may hold logins. */
+  /**
+   * Publishing outputs (`outputs` in the core config), which may hold logins: a JSON array (the
+   * first mosaic's), or with `mosaics` a JSON object `{"<mosaic>": [outputs]}`.
+   */
   outputs?: string;
 }
 
@@ -52,15 +64,7 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
   const users = stringMap(credentials.users, 'credentials.users', issues);
   const passwords = stringMap(credentials.passwords, 'credentials.passwords', issues);
   const rows: unknown[] = Array.isArray(props.cameras) ? props.cameras : [];
-  const cameras = rows.map((row: unknown) => {
-    const { name, url, transport } = (typeof row === 'object' && row !== null ? row : {}) as CameraRow;
-    const camera: Record<string, unknown> = { name, url };
-    if (transport !== undefined && transport !== '') camera['transport'] = transport;
-    if (typeof name === 'string' && typeof url === 'string') {
-      camera['url'] = withLogin(url, users[name], passwords[name]);
-    }
-    return camera;
-  });
+  const cameras = rows.map((row: unknown, i) => cameraDocument(row, i, users, passwords, issues));
   const output = definedOnly({
     width: numberOrRaw(props.width),
     height: numberOrRaw(props.height),
@@ -72,35 +76,130 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
     host: props.host === '' ? undefined : props.host,
     token: credentials.token === '' ? undefined : credentials.token,
   });
-  const config: Record<string, unknown> = { cameras, output, server };
+  const config: Record<string, unknown> = { cameras };
   const stale = numberOrRaw(props.staleTimeoutMs);
   if (stale !== undefined) config['staleTimeoutMs'] = stale;
   const layout = parseJson(props.layout, 'layout', issues);
-  if (layout !== undefined) config['layout'] = layout;
+  const labels = parseJson(props.labels, 'labels', issues);
+  const mosaics = parseJson(props.mosaics, 'mosaics', issues);
   const outputs = parseJson(credentials.outputs, 'outputs', issues);
-  if (outputs !== undefined) config['outputs'] = outputs;
+  if (mosaics === undefined) {
+    config['output'] = output;
+    if (layout !== undefined) config['layout'] = layout;
+    if (labels !== undefined) config['labels'] = labels;
+    if (outputs !== undefined) config['outputs'] = outputs;
+  } else {
+    config['mosaics'] = withMosaicDefaults(mosaics, { output, layout, labels }, outputs, issues);
+  }
+  config['server'] = server;
   if (issues.length > 0) throw new ConfigError(issues);
   const secrets = [
     ...Object.values(passwords),
-    ...cameras.flatMap((c) => (typeof c['url'] === 'string' ? urlPasswords(c['url']) : [])),
+    ...cameras.flatMap((c) =>
+      [c['url'], c['subUrl']].flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : [])),
+    ),
     ...(credentials.token ? [credentials.token] : []),
-    ...(Array.isArray(outputs)
-      ? outputs.flatMap((o: unknown) => {
-          const url = (typeof o === 'object' && o !== null ? (o as { url?: unknown }).url : undefined);
-          return typeof url === 'string' ? urlPasswords(url) : [];
-        })
-      : []),
+    ...publishUrls(outputs).flatMap(urlPasswords),
   ].filter((s) => s !== '');
   return { config, secrets };
 }
 
-/** The fields (`cameras[1].url`) of camera URLs in the flow file that carry a password. */
-export function passwordsInFlowFile(cameras: unknown): string[] {
-  if (!Array.isArray(cameras)) return [];
-  return cameras.flatMap((row: unknown, i) => {
-    const url = (typeof row === 'object' && row !== null ? row : {}) as CameraRow;
-    return typeof url.url === 'string' && urlPasswords(url.url).length > 0 ? [`cameras[${i}].url`] : [];
+function cameraDocument(
+  row: unknown,
+  index: number,
+  users: Record<string, string>,
+  passwords: Record<string, string>,
+  issues: ConfigIssue[],
+): Record<string, unknown> {
+  const { name, url, subUrl, title, motion, transport } = (
+    typeof row === 'object' && row !== null ? row : {}
+  ) as CameraRow;
+  const camera: Record<string, unknown> = { name, url };
+  if (subUrl !== undefined && subUrl !== '') camera['subUrl'] = subUrl;
+  if (title !== undefined && title !== '') camera['title'] = title;
+  const motionSettings = parseJson(motion, `cameras[${index}].motion`, issues);
+  if (motionSettings !== undefined) camera['motion'] = motionSettings;
+  if (transport !== undefined && transport !== '') camera['transport'] = transport;
+  if (typeof name === 'string') {
+    // A camera's main and sub streams share its login: both come from the credentials.
+    for (const key of ['url', 'subUrl'] as const) {
+      const value = camera[key];
+      if (typeof value === 'string') camera[key] = withLogin(value, users[name], passwords[name]);
+    }
+  }
+  return camera;
+}
+
+/**
+ * `mosaics` with the node's Output, Layout and Labels as the defaults of each entry, and each
+ * entry's publishing outputs from the credentials (an array: the first mosaic's; an object: by
+ * mosaic name), so that logins stay out of the flow file.
+ */
+function withMosaicDefaults(
+  mosaics: unknown,
+  defaults: { output: Record<string, unknown>; layout: unknown; labels: unknown },
+  outputs: unknown,
+  issues: ConfigIssue[],
+): unknown {
+  if (!Array.isArray(mosaics)) return mosaics; // the schema says what it must be
+  const byName = isRecord(outputs) ? outputs : undefined;
+  if (outputs !== undefined && !byName && !Array.isArray(outputs)) {
+    issues.push({ field: 'outputs', reason: 'must be an array, or an object of mosaic name → array' });
+  }
+  return mosaics.map((entry: unknown, i) => {
+    if (!isRecord(entry)) return entry;
+    const mosaic: Record<string, unknown> = { ...entry };
+    const own = entry['output'];
+    // Not an object: left as written for the schema to name.
+    mosaic['output'] = own === undefined || isRecord(own) ? { ...defaults.output, ...own } : own;
+    if (mosaic['layout'] === undefined && defaults.layout !== undefined) mosaic['layout'] = defaults.layout;
+    if (mosaic['labels'] === undefined && defaults.labels !== undefined) mosaic['labels'] = defaults.labels;
+    const named = byName && typeof entry['name'] === 'string' ? byName[entry['name']] : undefined;
+    const fromCredentials = byName ? named : i === 0 ? outputs : undefined;
+    if (fromCredentials !== undefined) mosaic['outputs'] = fromCredentials;
+    return mosaic;
   });
+}
+
+/** Every publish URL in the `outputs` credential, whichever of its shapes it has. */
+function publishUrls(outputs: unknown): string[] {
+  const lists = Array.isArray(outputs) ? [outputs] : isRecord(outputs) ? Object.values(outputs) : [];
+  return lists.flatMap((list: unknown) =>
+    (Array.isArray(list) ? list : []).flatMap((o: unknown) => {
+      const url = isRecord(o) ? o['url'] : undefined;
+      return typeof url === 'string' ? [url] : [];
+    }),
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The fields (`cameras[1].url`, `cameras[0].subUrl`, `mosaics[1].outputs[0].url`) of URLs in the
+ * flow file that carry a password.
+ */
+export function passwordsInFlowFile(cameras: unknown, mosaics?: unknown): string[] {
+  const rows: unknown[] = Array.isArray(cameras) ? cameras : [];
+  const inCameras = rows.flatMap((row: unknown, i) => {
+    const camera = (typeof row === 'object' && row !== null ? row : {}) as CameraRow;
+    return (['url', 'subUrl'] as const).flatMap((key) => {
+      const url = camera[key];
+      return typeof url === 'string' && urlPasswords(url).length > 0 ? [`cameras[${i}].${key}`] : [];
+    });
+  });
+  const entries = parseJson(mosaics, 'mosaics', []);
+  const inMosaics = (Array.isArray(entries) ? entries : []).flatMap((entry: unknown, i) => {
+    const outputs = isRecord(entry) && Array.isArray(entry['outputs']) ? entry['outputs'] : [];
+    return outputs.flatMap((o: unknown, j) => {
+      const url = isRecord(o) ? o['url'] : undefined;
+      return typeof url === 'string' && urlPasswords(url).length > 0
+        ? [`mosaics[${i}].outputs[${j}].url`]
+        : [];
+    });
+  });
+  return [...inCameras, ...inMosaics];
 }
 
 /** `rtsp://host/x` + user + password → `rtsp://user:password@host/x`; other URLs unchanged. */

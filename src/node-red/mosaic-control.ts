@@ -6,7 +6,7 @@ import { failureStatus, findMosaic } from './engineClient';
 import type { MosaicRuntime } from './mosaicRuntime';
 import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
 
-type MosaicControlDef = NodeDef & { engine?: string };
+type MosaicControlDef = NodeDef & { engine?: string; mosaic?: string };
 
 interface PendingReturn {
   timer: NodeJS.Timeout;
@@ -15,69 +15,82 @@ interface PendingReturn {
 
 /**
  * `mosaic-control`: commands in, the applied layout out. start, stop, layout, focus (with an
- * optional return timer), swap, keyframe; see controlCommand.ts for the accepted shapes.
+ * optional return timer), swap, keyframe; see controlCommand.ts for the accepted shapes. Layout,
+ * focus, swap and keyframe go to one mosaic of the engine: `payload.mosaic`, else `msg.mosaic`,
+ * else the node's "Mosaic" property, else the first; start and stop concern them all.
  */
 export = function register(RED: NodeApi): void {
   function MosaicControl(this: Node, def: MosaicControlDef): void {
     RED.nodes.createNode(this, def);
     const mosaic = findMosaic(RED, this, def.engine);
-    let pending: PendingReturn | undefined;
+    const nodeMosaic =
+      typeof def.mosaic === 'string' && def.mosaic.trim() !== '' ? def.mosaic.trim() : undefined;
+    // One return timer per mosaic: a focus on the hallway TV leaves the kitchen's timer alone.
+    const pending = new Map<string, PendingReturn>();
 
-    const cancelReturn = (): void => {
-      if (pending) clearTimeout(pending.timer);
-      pending = undefined;
+    const cancelReturn = (name?: string): void => {
+      for (const [key, entry] of pending) {
+        if (name !== undefined && key !== name) continue;
+        clearTimeout(entry.timer);
+        pending.delete(key);
+      }
     };
 
     const scheduleReturn = (stitcher: Stitcher, previous: { tiles: Tile[] }, seconds: number): void => {
+      const name = stitcher.mosaic.name;
       const timer = setTimeout(() => {
-        pending = undefined;
+        pending.delete(name);
         try {
           stitcher.setLayout(previous);
-          this.status({ fill: 'green', shape: 'dot', text: 'layout returned' });
-          this.send({ topic: 'layout', command: 'return', payload: explicit(stitcher.tiles) });
+          this.status({ fill: 'green', shape: 'dot', text: `${prefix(stitcher)}layout returned` });
+          this.send({ topic: 'layout', command: 'return', mosaic: name, payload: explicit(stitcher.tiles) });
         } catch (error) {
           this.error(error);
         }
       }, seconds * 1000);
-      pending = { timer, layout: previous };
+      pending.set(name, { timer, layout: previous });
     };
 
-    const apply = async (runtime: MosaicRuntime, command: ControlCommand): Promise<Stitcher> => {
+    const apply = async (
+      runtime: MosaicRuntime,
+      command: ControlCommand,
+      target?: string,
+    ): Promise<Stitcher> => {
       switch (command.command) {
         case 'start':
-          return (await runtime.start()).stitcher;
+          return (await runtime.start()).mosaic(target);
         case 'stop':
           cancelReturn();
           await runtime.stop();
-          return runtime.get().stitcher;
+          return runtime.get().mosaic(target);
         case 'keyframe': {
-          const { stitcher } = await runtime.whenRunning();
+          const stitcher = (await runtime.whenRunning()).mosaic(target);
           stitcher.requestKeyframe();
           return stitcher;
         }
         case 'layout': {
-          const { stitcher } = runtime.get();
+          const stitcher = runtime.get().mosaic(target);
           stitcher.setLayout(command.layout);
-          cancelReturn();
+          cancelReturn(stitcher.mosaic.name);
           return stitcher;
         }
         case 'focus': {
-          const { stitcher } = runtime.get();
+          const stitcher = runtime.get().mosaic(target);
           // A focus during a focus keeps the layout from before the first one to return to.
-          const previous = pending?.layout ?? explicit(stitcher.tiles);
+          const previous = pending.get(stitcher.mosaic.name)?.layout ?? explicit(stitcher.tiles);
           stitcher.setLayout({
             preset: 'focus',
             camera: command.camera,
             ...(command.fit ? { fit: command.fit } : {}),
           });
-          cancelReturn();
+          cancelReturn(stitcher.mosaic.name);
           if (command.duration !== undefined) scheduleReturn(stitcher, previous, command.duration);
           return stitcher;
         }
         case 'swap': {
-          const { stitcher } = runtime.get();
+          const stitcher = runtime.get().mosaic(target);
           stitcher.setLayout({ tiles: swapped(stitcher.tiles, command.cameras) });
-          cancelReturn();
+          cancelReturn(stitcher.mosaic.name);
           return stitcher;
         }
       }
@@ -85,7 +98,15 @@ export = function register(RED: NodeApi): void {
 
     if (mosaic) {
       mosaic.start().then(
-        () => this.status({ fill: 'green', shape: 'dot', text: 'running' }),
+        (engine) => {
+          try {
+            engine.mosaic(nodeMosaic); // an unknown "Mosaic" property shows now, not at the first command
+            this.status({ fill: 'green', shape: 'dot', text: 'running' });
+          } catch (error) {
+            this.status(failureStatus(error));
+            this.error(error);
+          }
+        },
         (error: unknown) => {
           this.status(failureStatus(error));
           this.error(error);
@@ -99,17 +120,24 @@ export = function register(RED: NodeApi): void {
         return;
       }
       let command: ControlCommand;
+      let target: string | undefined;
       try {
         command = parseCommand(msg);
+        target = ('mosaic' in command ? command.mosaic : undefined) ?? messageMosaic(msg) ?? nodeMosaic;
       } catch (error) {
         this.status(failureStatus(error));
         done(error);
         return;
       }
-      apply(mosaic, command).then(
+      apply(mosaic, command, target).then(
         (stitcher) => {
           this.status(statusAfter(command, stitcher));
-          const out: NodeMessage = { ...msg, command: command.command, payload: explicit(stitcher.tiles) };
+          const out: NodeMessage = {
+            ...msg,
+            command: command.command,
+            mosaic: stitcher.mosaic.name,
+            payload: explicit(stitcher.tiles),
+          };
           send(out);
           done();
         },
@@ -127,6 +155,21 @@ export = function register(RED: NodeApi): void {
   }
   RED.nodes.registerType('mosaic-control', MosaicControl);
 };
+
+/** `msg.mosaic`: a mosaic name, or empty/absent for the node's own. */
+function messageMosaic(msg: NodeMessage): string | undefined {
+  const value = msg['mosaic'];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new ConfigError([{ field: 'mosaic', reason: 'must be a mosaic name (a string)' }]);
+  }
+  return value;
+}
+
+/** `hall: ` before a status text when the engine shows several mosaics (whose is it?). */
+function prefix(stitcher: Stitcher): string {
+  return stitcher.config.mosaics && stitcher.config.mosaics.length > 1 ? `${stitcher.mosaic.name}: ` : '';
+}
 
 /** Tiles as a layout document that can be sent back as `{topic: 'layout', payload}`. */
 function explicit(tiles: readonly Tile[]): { tiles: Tile[] } {
@@ -157,11 +200,17 @@ function statusAfter(
       return {
         fill: 'blue',
         shape: 'dot',
-        text: `focus ${command.camera}${command.duration ? ` for ${command.duration} s` : ''}`,
+        text: `${prefix(stitcher)}focus ${command.camera}${command.duration ? ` for ${command.duration} s` : ''}`,
       };
     case 'swap':
-      return { fill: 'green', shape: 'dot', text: `swapped ${command.cameras.join(' ↔ ')}` };
+      return {
+        fill: 'green',
+        shape: 'dot',
+        text: `${prefix(stitcher)}swapped ${command.cameras.join(' ↔ ')}`,
+      };
+    case 'start':
+      return { fill: 'green', shape: 'dot', text: 'running' };
     default:
-      return { fill: 'green', shape: 'dot', text: command.command === 'start' ? 'running' : command.command };
+      return { fill: 'green', shape: 'dot', text: `${prefix(stitcher)}${command.command}` };
   }
 }

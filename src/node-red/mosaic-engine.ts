@@ -32,7 +32,7 @@ export = function register(RED: NodeApi): void {
     this.mosaic = new MosaicRuntime(() => {
       const document = engineDocument(def, credentials);
       secrets = document.secrets;
-      for (const field of passwordsInFlowFile(def.cameras)) {
+      for (const field of passwordsInFlowFile(def.cameras, def.mosaics)) {
         this.warn(
           `${field} holds a password, which the flow file keeps in clear text: use the password field`,
         );

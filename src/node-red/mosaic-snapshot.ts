@@ -3,16 +3,25 @@ import { failureStatus, findMosaic } from './engineClient';
 import { snapshotOptions, type SnapshotOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
 
-type MosaicSnapshotDef = NodeDef & { engine?: string; width?: unknown; height?: unknown; quality?: unknown };
+type MosaicSnapshotDef = NodeDef & {
+  engine?: string;
+  mosaic?: string;
+  width?: unknown;
+  height?: unknown;
+  quality?: unknown;
+};
 
 /**
  * `mosaic-snapshot`: any input → `msg.payload` = a JPEG of the current mosaic (a Buffer), sized by
- * the node's properties or `msg.snapshot = {width, height, quality}`.
+ * the node's properties or `msg.snapshot = {width, height, quality}`; of the mosaic `msg.mosaic`
+ * or the node's "Mosaic" property names (the engine's first when neither does).
  */
 export = function register(RED: NodeApi): void {
   function MosaicSnapshot(this: Node, def: MosaicSnapshotDef): void {
     RED.nodes.createNode(this, def);
     const mosaic = findMosaic(RED, this, def.engine);
+    const nodeMosaic =
+      typeof def.mosaic === 'string' && def.mosaic.trim() !== '' ? def.mosaic.trim() : undefined;
     let defaults: SnapshotOptions = {};
     try {
       defaults = snapshotOptions({ width: def.width, height: def.height, quality: def.quality }, '');
@@ -22,10 +31,13 @@ export = function register(RED: NodeApi): void {
       return;
     }
     if (mosaic) {
-      mosaic.start().catch((error: unknown) => {
-        this.status(failureStatus(error));
-        this.error(error);
-      });
+      mosaic
+        .start()
+        .then((engine) => engine.mosaic(nodeMosaic)) // an unknown "Mosaic" property shows at deploy
+        .catch((error: unknown) => {
+          this.status(failureStatus(error));
+          this.error(error);
+        });
     }
 
     this.on('input', (msg, send, done) => {
@@ -33,7 +45,12 @@ export = function register(RED: NodeApi): void {
         done(new Error('no mosaic-engine configured'));
         return;
       }
+      let taken = '';
       const take = async (): Promise<Buffer> => {
+        const asked = msg['mosaic'];
+        if (asked !== undefined && asked !== null && asked !== '' && typeof asked !== 'string') {
+          throw new ConfigError([{ field: 'mosaic', reason: 'must be a mosaic name (a string)' }]);
+        }
         const override = msg['snapshot'];
         if (override !== undefined && !isRecord(override)) {
           throw new ConfigError([
@@ -43,7 +60,9 @@ export = function register(RED: NodeApi): void {
         const options =
           override === undefined ? defaults : { ...defaults, ...snapshotOptions(override, 'snapshot') };
         const engine = await mosaic.whenRunning();
-        return engine.stitcher.snapshot(options);
+        const stitcher = engine.mosaic(typeof asked === 'string' && asked !== '' ? asked : nodeMosaic);
+        taken = stitcher.mosaic.name;
+        return stitcher.snapshot(options);
       };
       take().then(
         (jpeg) => {
@@ -52,7 +71,7 @@ export = function register(RED: NodeApi): void {
             shape: 'dot',
             text: `${Math.round(jpeg.length / 1024)} KiB at ${new Date().toLocaleTimeString()}`,
           });
-          send({ ...msg, payload: jpeg, contentType: 'image/jpeg' });
+          send({ ...msg, payload: jpeg, contentType: 'image/jpeg', mosaic: taken });
           done();
         },
         (error: unknown) => {

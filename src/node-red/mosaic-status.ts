@@ -1,34 +1,63 @@
+import type { Engine } from '../core/engine';
+import type { MotionEvent } from '../core/stitcher/cameraHub';
 import type { TileStateEvent } from '../core/stitcher/stitcher';
 import { failureStatus, findMosaic } from './engineClient';
 import { liveStatus } from './liveStatus';
 import { statusOptions } from './nodeOptions';
-import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
+import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
 
-type MosaicStatusDef = NodeDef & { engine?: string; interval?: unknown };
+type MosaicStatusDef = NodeDef & { engine?: string; interval?: unknown; mosaic?: string };
 
 /**
  * `mosaic-status`: output 1 gets every camera state change (`{camera, state, since, error?}`),
- * output 2 the engine's stats every `interval` seconds and on any input. The node's status dot
- * says how many cameras are live.
+ * output 2 the engine's stats every `interval` seconds and on any input (every mosaic's, or with
+ * the node's "Mosaic" property or `msg.mosaic` that one's, with `msg.mosaic`), output 3 every
+ * motion change (`{camera, active, score, since}`). The node's status dot says how many cameras
+ * are live and names offline publishing outputs.
  */
 export = function register(RED: NodeApi): void {
   function MosaicStatus(this: Node, def: MosaicStatusDef): void {
     RED.nodes.createNode(this, def);
     const mosaic = findMosaic(RED, this, def.engine);
+    const nodeMosaic =
+      typeof def.mosaic === 'string' && def.mosaic.trim() !== '' ? def.mosaic.trim() : undefined;
     let timer: NodeJS.Timeout | undefined;
     let closed = false;
 
     const showStatus = (): void => {
       const engine = mosaic?.current();
-      if (engine) this.status(liveStatus(engine));
+      if (!engine) return;
+      try {
+        this.status(liveStatus(engine, nodeMosaic));
+      } catch (error) {
+        this.status(failureStatus(error)); // the "Mosaic" property names no mosaic of the engine
+      }
     };
     const onTileState = (event: TileStateEvent): void => {
-      this.send([{ topic: 'tilestate', payload: { ...event } }, null]);
+      this.send([{ topic: 'tilestate', payload: { ...event } }, null, null]);
       showStatus();
+    };
+    const onMotion = (event: MotionEvent): void => {
+      this.send([null, null, { topic: 'motion', payload: { ...event } }]);
+    };
+    const onOutputState = (name: string): void => {
+      if (nodeMosaic === undefined || nodeMosaic === name) showStatus();
+    };
+    /** Throws ConfigError (shown and sent to catch nodes) for a mosaic the engine lacks. */
+    const statsMessage = (engine: Engine, name: string | undefined): NodeMessage => {
+      if (name === undefined) return { topic: 'stats', payload: engine.stats() };
+      const stitcher = engine.mosaic(name);
+      return { topic: 'stats', mosaic: name, payload: engine.stats().mosaics[stitcher.mosaic.name] };
     };
     const sendStats = (): void => {
       const engine = mosaic?.current();
-      if (engine) this.send([null, { topic: 'stats', payload: engine.stats() }]);
+      if (!engine) return;
+      try {
+        this.send([null, statsMessage(engine, nodeMosaic), null]);
+      } catch (error) {
+        this.status(failureStatus(error));
+        this.error(error);
+      }
     };
 
     let interval = 60;
@@ -43,13 +72,28 @@ export = function register(RED: NodeApi): void {
     if (mosaic) {
       // Subscribed before the start, so the first `connecting → live` changes are not missed.
       mosaic.on('tilestate', onTileState);
+      mosaic.on('motion', onMotion);
+      mosaic.on('outputstate', onOutputState);
       mosaic.on('runningchange', showStatus);
       this.status({ fill: 'yellow', shape: 'ring', text: 'starting' });
-      mosaic.start().then(showStatus, (error: unknown) => {
-        if (closed) return;
-        this.status(failureStatus(error));
-        this.error(error);
-      });
+      mosaic.start().then(
+        (engine) => {
+          if (closed) return;
+          try {
+            engine.mosaic(nodeMosaic);
+          } catch (error) {
+            this.status(failureStatus(error));
+            this.error(error);
+            return;
+          }
+          showStatus();
+        },
+        (error: unknown) => {
+          if (closed) return;
+          this.status(failureStatus(error));
+          this.error(error);
+        },
+      );
       if (interval > 0) timer = setInterval(sendStats, interval * 1000);
     }
 
@@ -59,14 +103,23 @@ export = function register(RED: NodeApi): void {
         done(new Error('no mosaic-engine running'));
         return;
       }
-      send([null, { ...msg, topic: 'stats', payload: engine.stats() }]);
-      done();
+      try {
+        const asked = msg['mosaic'];
+        const name = typeof asked === 'string' && asked !== '' ? asked : nodeMosaic;
+        send([null, { ...msg, ...statsMessage(engine, name) }, null]);
+        done();
+      } catch (error) {
+        this.status(failureStatus(error));
+        done(error);
+      }
     });
 
     this.on('close', (_removed, done) => {
       closed = true;
       if (timer) clearInterval(timer);
       mosaic?.off('tilestate', onTileState);
+      mosaic?.off('motion', onMotion);
+      mosaic?.off('outputstate', onOutputState);
       mosaic?.off('runningchange', showStatus);
       done();
     });

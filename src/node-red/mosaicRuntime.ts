@@ -1,12 +1,17 @@
 import type { Engine } from '../core/engine';
 import { EnhancedEventEmitter } from '../core/enhancedEvents';
 import { InvalidStateError } from '../core/errors';
-import type { TileStateEvent } from '../core/stitcher/stitcher';
+import type { MotionEvent } from '../core/stitcher/cameraHub';
+import type { OutputStateEvent, TileStateEvent } from '../core/stitcher/stitcher';
 
 export interface MosaicRuntimeEvents extends Record<string, unknown[]> {
   /** A camera's state changed. */
   tilestate: [TileStateEvent];
-  /** The cameras and encoder started or stopped. */
+  /** A camera's motion started or ended. */
+  motion: [MotionEvent];
+  /** A publishing output of `mosaic` changed state. */
+  outputstate: [mosaic: string, event: OutputStateEvent];
+  /** The cameras and encoders started or stopped. */
   runningchange: [running: boolean];
 }
 
@@ -21,6 +26,7 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
   private engine: Engine | undefined;
   private starting: Promise<Engine> | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
   private closed = false;
 
   /** `makeEngine` validates the config (throwing ConfigError) and makes an Engine, unstarted. */
@@ -34,6 +40,10 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
     if (!this.engine) {
       const engine = this.makeEngine();
       engine.on('tilestate', (event) => this.safeEmit('tilestate', event));
+      engine.hub.on('motion', (event) => this.safeEmit('motion', event));
+      for (const [name, stitcher] of engine.mosaics) {
+        stitcher.on('outputstate', (event) => this.safeEmit('outputstate', name, event));
+      }
       engine.stitcher.on('start', () => this.safeEmit('runningchange', true));
       engine.stitcher.on('stop', () => this.safeEmit('runningchange', false));
       this.engine = engine;
@@ -46,7 +56,7 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
     return this.engine;
   }
 
-  /** Whether the cameras and encoder run now. */
+  /** Whether the cameras and the (first mosaic's) encoder run now. */
   get running(): boolean {
     return this.engine?.stitcher.running ?? false;
   }
@@ -70,11 +80,21 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
     return this.start();
   }
 
-  /** Stops the cameras and the encoder; the HTTP server keeps its port. */
+  /** Stops the cameras and every mosaic's encoder; the HTTP server keeps its port. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.starting?.catch(() => undefined);
-    await this.engine?.stitcher.stop();
+    const engine = this.engine;
+    if (!engine) return;
+    const stopping = Promise.all([...engine.mosaics.values()].map((stitcher) => stitcher.stop())).then(() =>
+      engine.hub.stop(),
+    );
+    this.stopping = stopping;
+    try {
+      await stopping;
+    } finally {
+      if (this.stopping === stopping) this.stopping = undefined;
+    }
   }
 
   /** Closes the engine (viewers, HTTP server, cameras). Idempotent; never rejects. */
@@ -88,7 +108,12 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
     const engine = this.get();
     try {
       if (engine.port === 0) await engine.start();
-      else if (!engine.stitcher.running) await engine.stitcher.start();
+      else {
+        // After a stop (once it has finished): the cameras first, then each mosaic over them.
+        await this.stopping?.catch(() => undefined);
+        engine.hub.start();
+        for (const stitcher of engine.mosaics.values()) if (!stitcher.running) await stitcher.start();
+      }
     } catch (error) {
       if (engine.port === 0) {
         this.engine = undefined;

@@ -113,6 +113,14 @@ for (const version of nodeRedVersions) {
         badLayout: ok(engine.layout, '{preset'), goodLayout: ok(engine.layout, '{"preset":"grid"}'),
         port0: ok(engine.port, '0'), quality: ok(snapshot.quality, '101'), oddSnapshot: ok(snapshot.width, '333'),
         negativeInterval: ok(status.interval, '-1'),
+        passwordInSubUrl: ok(engine.cameras, [{ name: 'a', url: 'rtsp://cam/1', subUrl: 'rtsp://admin:secret@cam/2' }]),
+        goodSubUrl: ok(engine.cameras, [{ name: 'a', url: 'rtsp://cam/1', subUrl: 'rtsp://admin@cam/2', title: 'Door' }]),
+        badSubUrl: ok(engine.cameras, [{ name: 'a', url: 'rtsp://cam/1', subUrl: 'http://cam/2' }]),
+        goodMosaics: ok(engine.mosaics, '[{"name":"kitchen"}]'), mosaicsObject: ok(engine.mosaics, '{"name":"kitchen"}'),
+        goodLabels: ok(engine.labels, '{"names":true}'), badLabels: ok(engine.labels, '[true]'),
+        goodMosaicName: ok(RED.nodes.getType('mosaic-control').defaults.mosaic, 'hall'),
+        badMosaicName: ok(snapshot.mosaic, 'Hall'), emptyMosaicName: ok(status.mosaic, ''),
+        statusOutputs: RED.nodes.getType('mosaic-status').outputs,
       };
     })()`)) as Record<string, boolean>;
       assert.deepEqual(checks, {
@@ -131,6 +139,17 @@ for (const version of nodeRedVersions) {
         quality: false,
         oddSnapshot: false,
         negativeInterval: false,
+        passwordInSubUrl: false,
+        goodSubUrl: true,
+        badSubUrl: false,
+        goodMosaics: true,
+        mosaicsObject: false,
+        goodLabels: true,
+        badLabels: false,
+        goodMosaicName: true,
+        badMosaicName: false,
+        emptyMosaicName: true,
+        statusOutputs: 3,
       });
     });
 
@@ -159,6 +178,15 @@ for (const version of nodeRedVersions) {
         });
         assert.equal(rows[1].user, '');
         await page.evaluate(`$('#node-config-input-cameras-list .camera-user').eq(1).val('bob')`);
+        // The substream, label text and motion settings of a camera, as a user types them.
+        await page.evaluate(`(() => {
+      const list = $('#node-config-input-cameras-list');
+      list.find('.camera-suburl').eq(0).val('demo:color?c=red&size=320x180&rate=25');
+      list.find('.camera-title').eq(0).val('Front door');
+      list.find('.camera-sensitivity').eq(1).val('70');
+      list.find('.camera-masks').eq(1).val('[{"x":0,"y":0,"width":0.5,"height":0.1}]');
+      list.find('.camera-motion').eq(3).prop('checked', false);
+    })()`);
         await page.click('#node-config-dialog-ok');
         await page.waitForFunction(`!$('#red-ui-header-button-deploy').hasClass('disabled')`, null, {
           timeout: 5000,
@@ -176,6 +204,20 @@ for (const version of nodeRedVersions) {
           300,
         );
         assert.deepEqual(JSON.parse(String(credentials.users)), { door: 'admin', garden: 'bob' });
+        // GET /flows answers the array (API v1) or {rev, flows} (v2, Node-RED 5's default).
+        const body = await red.get<Record<string, unknown>[] | { flows: Record<string, unknown>[] }>(
+          '/flows',
+        );
+        const flows = Array.isArray(body) ? body : body.flows;
+        const cameras = flows.find((n) => n['id'] === engineId)?.['cameras'] as Record<string, unknown>[];
+        assert.equal(cameras[0]['subUrl'], 'demo:color?c=red&size=320x180&rate=25');
+        assert.equal(cameras[0]['title'], 'Front door');
+        assert.equal(cameras[0]['motion'], undefined, 'defaults are not written out');
+        assert.deepEqual(cameras[1]['motion'], {
+          sensitivity: 70,
+          masks: [{ x: 0, y: 0, width: 0.5, height: 0.1 }],
+        });
+        assert.deepEqual(cameras[3]['motion'], { enabled: false });
         assert.equal(credentials.has_passwords, true, 'the password typed before is kept');
         assert.ok(!JSON.stringify(credentials).includes('pw-kept'), 'the editor never receives a password');
         assert.deepEqual(pageErrors, []);

@@ -128,7 +128,95 @@ test('engineDocument: publishing outputs come from the credentials, their passwo
   assert.ok(secrets.includes('pub-s3cret'));
 });
 
+test("engineDocument: a camera's substream gets its login from the credentials; title and motion pass through", () => {
+  const { config, secrets } = engineDocument(
+    {
+      cameras: [
+        {
+          name: 'door',
+          url: 'rtsp://cam/main',
+          subUrl: 'rtsp://cam/sub',
+          title: 'Front door',
+          motion: { sensitivity: 70 },
+        },
+        { name: 'yard', url: 'demo:testsrc2', subUrl: '', title: '', motion: '{"enabled":false}' },
+      ],
+    },
+    { users: '{"door":"admin"}', passwords: '{"door":"s3cr@t"}' },
+  );
+  assert.deepEqual(config['cameras'], [
+    {
+      name: 'door',
+      url: 'rtsp://admin:s3cr%40t@cam/main',
+      subUrl: 'rtsp://admin:s3cr%40t@cam/sub',
+      title: 'Front door',
+      motion: { sensitivity: 70 },
+    },
+    { name: 'yard', url: 'demo:testsrc2', motion: { enabled: false } },
+  ]);
+  assert.ok(secrets.includes('s3cr@t') && secrets.includes('s3cr%40t'));
+});
+
+test("engineDocument: mosaics take the node's output, layout and labels as defaults, and outputs from the credentials", () => {
+  const props = {
+    cameras: [{ name: 'a', url: 'demo:testsrc2' }],
+    width: '640',
+    height: '360',
+    layout: '{"preset":"grid"}',
+    labels: '{"names":true}',
+    mosaics: JSON.stringify([
+      { name: 'kitchen' },
+      {
+        name: 'hall',
+        output: { width: 1920, height: 1080 },
+        layout: { preset: 'focus', camera: 'a' },
+        labels: {},
+      },
+    ]),
+  };
+  const byName = engineDocument(props, {
+    outputs: '{"hall":[{"type":"rtsp","url":"rtsp://pub:hall-pw@mtx:8554/hall"}]}',
+  });
+  assert.deepEqual(byName.config['mosaics'], [
+    {
+      name: 'kitchen',
+      output: { width: 640, height: 360 },
+      layout: { preset: 'grid' },
+      labels: { names: true },
+    },
+    {
+      name: 'hall',
+      output: { width: 1920, height: 1080 },
+      layout: { preset: 'focus', camera: 'a' },
+      labels: {},
+      outputs: [{ type: 'rtsp', url: 'rtsp://pub:hall-pw@mtx:8554/hall' }],
+    },
+  ]);
+  for (const key of ['output', 'layout', 'labels', 'outputs']) assert.ok(!(key in byName.config), key);
+  assert.ok(byName.secrets.includes('hall-pw'));
+  const list = engineDocument(props, { outputs: '[{"type":"rtp","host":"janus","port":5004}]' });
+  const [first, second] = list.config['mosaics'] as Record<string, unknown>[];
+  assert.deepEqual(
+    first['outputs'],
+    [{ type: 'rtp', host: 'janus', port: 5004 }],
+    "a list is the first mosaic's",
+  );
+  assert.equal(second['outputs'], undefined);
+});
+
 const badDocuments: [string, Parameters<typeof engineDocument>, RegExp][] = [
+  ['mosaics that are not JSON', [{ cameras: [], mosaics: '[{' }, {}], /^mosaics: is not valid JSON/],
+  ['labels that are not JSON', [{ cameras: [], labels: '{names' }, {}], /^labels: is not valid JSON/],
+  [
+    'motion that is not JSON',
+    [{ cameras: [{ name: 'a', url: 'demo:x', motion: '{on' }] }, {}],
+    /^cameras\[0\]\.motion: is not valid JSON/,
+  ],
+  [
+    'outputs by mosaic that are neither list nor object',
+    [{ cameras: [], mosaics: '[{"name":"a"}]' }, { outputs: '"x"' }],
+    /^outputs: must be an array, or an object of mosaic name/,
+  ],
   ['outputs that are not JSON', [{ cameras: [] }, { outputs: '[{' }], /^outputs: is not valid JSON/],
   ['layout that is not JSON', [{ cameras: [], layout: '{preset' }, {}], /^layout: is not valid JSON/],
   [
@@ -148,14 +236,16 @@ for (const [what, args, expected] of badDocuments) {
   });
 }
 
-test('passwordsInFlowFile names the camera URLs that carry a password', () => {
+test('passwordsInFlowFile names the camera and publish URLs that carry a password', () => {
   const cameras = [
     { name: 'a', url: 'rtsp://cam/1' },
     { name: 'b', url: 'rtsp://u:p@cam/2' },
-    { name: 'c', url: 'rtsp://u@cam/3' },
+    { name: 'c', url: 'rtsp://u@cam/3', subUrl: 'rtsp://u:p@cam/3-sub' },
   ];
-  assert.deepEqual(passwordsInFlowFile(cameras), ['cameras[1].url']);
+  assert.deepEqual(passwordsInFlowFile(cameras), ['cameras[1].url', 'cameras[2].subUrl']);
   assert.deepEqual(passwordsInFlowFile(undefined), []);
+  const mosaics = '[{"name":"a","outputs":[{"type":"rtsp","url":"rtsp://u:p@mtx/a"}]}]';
+  assert.deepEqual(passwordsInFlowFile([], mosaics), ['mosaics[0].outputs[0].url']);
 });
 
 test('withLogin replaces a login in the URL and leaves demo: alone', () => {

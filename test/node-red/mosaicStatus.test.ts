@@ -146,7 +146,92 @@ const statusCases: [string, boolean, string[], NodeStatus][] = [
 for (const [what, running, states, expected] of statusCases) {
   test(`the status dot: ${what}`, () => {
     const cameras = states.map((state, i) => ({ name: 'ab'[i], state }));
-    const engine = { stitcher: { stats: () => ({ running, cameras }) } } as unknown as Engine;
+    const stitcher = { stats: () => ({ running, cameras, outputs: [] }) };
+    const engine = { stitcher, mosaics: new Map([['default', stitcher]]) } as unknown as Engine;
     assert.deepEqual(liveStatus(engine), expected);
   });
 }
+
+test('the status dot names a publishing output that is offline, of every mosaic or of the named one', () => {
+  const cameras = [{ name: 'a', state: 'live' }];
+  const mosaic = (outputs: { name: string; state: string }[]) => ({
+    stats: () => ({ running: true, cameras, outputs }),
+  });
+  const kitchen = mosaic([
+    { name: 'mediamtx', state: 'offline' },
+    { name: 'janus', state: 'live' },
+  ]);
+  const hall = mosaic([{ name: 'tv', state: 'connecting' }]);
+  const mosaics = new Map([
+    ['kitchen', kitchen],
+    ['hall', hall],
+  ]);
+  const engine = {
+    stitcher: kitchen,
+    mosaics,
+    mosaic: (name: string) => mosaics.get(name),
+  } as unknown as Engine;
+  assert.deepEqual(liveStatus(engine), {
+    fill: 'yellow',
+    shape: 'ring',
+    text: '1/1 live, output offline: mediamtx',
+  });
+  assert.deepEqual(liveStatus(engine, 'hall'), { fill: 'green', shape: 'dot', text: '1/1 live' });
+});
+
+test('motion on a camera is a message on output 3: {camera, active, score, since}', async () => {
+  const cameras = [
+    // testsrc2 draws a moving pattern: motion from the start (sensitivity at its highest).
+    { name: 'moving', url: 'demo:testsrc2?size=320x180&rate=25', motion: { sensitivity: 100 } },
+    { name: 'still', url: 'demo:color?c=red&size=320x180&rate=25' },
+  ];
+  const port = await freePort();
+  await helper.load(mosaicNodes, [
+    engineDef(port, { cameras, layout: '' }),
+    {
+      id: 'status',
+      type: 'mosaic-status',
+      engine: 'engine',
+      interval: 0,
+      z: 'f1',
+      wires: [[], [], ['motion']],
+    },
+    { id: 'motion', type: 'helper' },
+  ]);
+  const motion = messagesOf(helper.getNode('motion') as TestNode);
+  const first = await waitFor('a motion message', () => motion[0], 20000);
+  assert.equal(first.topic, 'motion');
+  const payload = first.payload as { camera: string; active: boolean; score: number; since: number };
+  assert.equal(payload.camera, 'moving');
+  assert.equal(payload.active, true);
+  assert.equal(typeof payload.score, 'number');
+  assert.ok(payload.since > Date.now() - 60_000);
+  assert.ok(
+    !motion.some((m) => (m.payload as { camera: string }).camera === 'still'),
+    'a still camera sends none',
+  );
+});
+
+test('a publishing output that cannot connect turns the dot yellow and names it', async () => {
+  const dead = await freePort(); // nothing listens there
+  const port = await freePort();
+  await helper.load(
+    mosaicNodes,
+    [
+      engineDef(port),
+      { id: 'status', type: 'mosaic-status', engine: 'engine', interval: 0, z: 'f1', wires: [[], [], []] },
+    ],
+    {
+      engine: {
+        outputs: JSON.stringify([{ name: 'mtx', type: 'rtsp', url: `rtsp://127.0.0.1:${dead}/mosaic` }]),
+      },
+    },
+  );
+  const recorder = new NodeRecorder(helper.getNode('status') as TestNode);
+  await waitFor(
+    'the output named in the status',
+    () => recorder.lastStatus?.text === '4/4 live, output offline: mtx',
+    20000,
+  );
+  assert.equal(recorder.lastStatus?.fill, 'yellow');
+});

@@ -31,7 +31,8 @@ type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 /**
  * What the test changes in an example, and only in the test: a free loopback port, a small
- * canvas for two shared cores, and the focus flow's 30 s return shortened to 3 s.
+ * canvas for two shared cores (every mosaic takes the engine's), and the focus flows' 30 s
+ * return shortened to 3 s.
  */
 function forTest(example: FlowNode[], port: number): FlowNode[] {
   const tab: FlowNode = { id: 'e2e-tab', type: 'tab', label: 'example' };
@@ -47,6 +48,11 @@ function forTest(example: FlowNode[], port: number): FlowNode[] {
           height: '360',
           bitrate: '1000000',
         });
+        if (typeof copy['mosaics'] === 'string' && copy['mosaics'] !== '') {
+          const mosaics = JSON.parse(copy['mosaics']) as Record<string, unknown>[];
+          for (const mosaic of mosaics) delete mosaic['output'];
+          copy['mosaics'] = JSON.stringify(mosaics);
+        }
       } else {
         copy['z'] = tab.id;
       }
@@ -71,6 +77,7 @@ function idOf(flow: FlowNode[], type: string, name?: string): string {
 interface MosaicStats {
   output: { frames: number };
   cameras: { name: string; state: string }[];
+  tiles: { camera: string; width: number; height: number }[];
 }
 
 for (const version of nodeRedVersions) {
@@ -83,8 +90,8 @@ for (const version of nodeRedVersions) {
       const response = await fetch(`http://127.0.0.1:${enginePort}/stats`).catch(() => undefined);
       return response?.ok ? ((await response.json()) as MosaicStats) : false;
     };
-    const colours = async (): Promise<string | false> => {
-      const response = await fetch(`http://127.0.0.1:${enginePort}/snapshot.jpg`).catch(() => undefined);
+    const colours = async (path = '/snapshot.jpg'): Promise<string | false> => {
+      const response = await fetch(`http://127.0.0.1:${enginePort}${path}`).catch(() => undefined);
       if (!response?.ok) return false;
       try {
         return quadrantColours(await decodeJpeg(Buffer.from(await response.arrayBuffer()))).join();
@@ -114,7 +121,7 @@ for (const version of nodeRedVersions) {
       await red?.dispose();
     });
 
-    test('the palette has the four nodes, and Import → Examples lists the three flows', async () => {
+    test('the palette has the four nodes, and Import → Examples lists the five flows', async () => {
       const nodes = await red.get<{ module: string; types: string[] }[]>('/nodes');
       const ours = nodes.filter((n) => n.module === 'homebridge-camera-mosaic').flatMap((n) => n.types);
       assert.deepEqual(
@@ -126,7 +133,13 @@ for (const version of nodeRedVersions) {
         '/library/examples/flows/homebridge-camera-mosaic/flows',
       );
       const names = listing.flatMap((entry) => (entry.fn ? [entry.fn.replace(/\.json$/, '')] : [])).sort();
-      assert.deepEqual(names, ['focus-on-motion', 'offline-alert', 'periodic-snapshot']);
+      assert.deepEqual(names, [
+        'focus-on-motion',
+        'motion-auto-layout',
+        'offline-alert',
+        'periodic-snapshot',
+        'two-mosaics',
+      ]);
       for (const name of names) {
         const flow = await red.get<FlowNode[]>(
           `/library/examples/flows/homebridge-camera-mosaic/flows/${name}`,
@@ -211,6 +224,80 @@ for (const version of nodeRedVersions) {
         200,
       );
       assert.equal(`${seen.width}x${seen.height}`, '640x360');
+    });
+
+    test("two mosaics: each inject changes its own mosaic; stats cover both; the snapshot is the hall's", async () => {
+      const flow = await deployExample('two-mosaics');
+      const hall = '/mosaics/hall/snapshot.jpg';
+      await waitFor('the kitchen grid', async () => (await colours()) === 'red,lime,blue,yellow', 20000, 300);
+      await red.inject(idOf(flow, 'inject', 'hall: door full screen'));
+      await waitFor(
+        'the door full screen in the hall',
+        async () => (await colours(hall)) === 'red,red,red,red',
+        10000,
+        200,
+      );
+      assert.equal(await colours(), 'red,lime,blue,yellow', 'the kitchen unchanged');
+      await red.inject(idOf(flow, 'inject', 'kitchen: swap door and garden'));
+      await waitFor(
+        'the kitchen swapped',
+        async () => (await colours()) === 'lime,red,blue,yellow',
+        10000,
+        200,
+      );
+      const applied = red.debugOf(idOf(flow, 'debug', 'applied layout'));
+      assert.match(applied[0] ?? '', /"mosaic":"hall"/);
+      await waitFor('the kitchen reply', () => red.debugOf(idOf(flow, 'debug', 'applied layout'))[1], 5000);
+      assert.match(red.debugOf(idOf(flow, 'debug', 'applied layout'))[1], /"mosaic":"kitchen"/);
+      await red.inject(idOf(flow, 'inject', 'stats now'));
+      const statsMessage = await waitFor('stats', () => red.debugOf(idOf(flow, 'debug', 'stats'))[0], 5000);
+      assert.match(statsMessage, /"mosaics":\{"kitchen":\{/);
+      assert.match(statsMessage, /"hall":\{"mosaic":"hall"/);
+      await red.inject(idOf(flow, 'inject', 'snapshot of the hall'));
+      const snapshot = await waitFor(
+        'the snapshot',
+        () => red.debugOf(idOf(flow, 'debug', 'hall snapshot'))[0],
+        10000,
+      );
+      assert.match(snapshot, /"mosaic":"hall"/);
+      const document = await stats();
+      assert.ok(document, 'stats');
+      assert.equal(document.cameras.length, 4, 'one source per camera for both mosaics');
+    });
+
+    test('motion → auto layout: motion messages reach the debug node, and the door moves into the big tile', async () => {
+      const flow = await deployExample('motion-auto-layout');
+      const motion = await waitFor(
+        'a motion message for the door',
+        () => red.debugOf(idOf(flow, 'debug', 'motion')).find((m) => m.includes('"camera":"door"')),
+        20000,
+      );
+      assert.match(motion, /"topic":"motion"/);
+      assert.match(motion, /"active":true/);
+      assert.match(motion, /"score":\d/);
+      await red.inject(idOf(flow, 'inject', 'auto layout'));
+      await waitFor(
+        'the applied auto layout',
+        () => red.debugOf(idOf(flow, 'debug', 'applied layout'))[0],
+        5000,
+      );
+      const big = async (): Promise<string | false> => {
+        const document = await stats();
+        if (!document) return false;
+        const [largest] = [...document.tiles].sort((a, b) => b.width * b.height - a.width * a.height);
+        return largest?.camera ?? false;
+      };
+      await waitFor('the door in the big tile', async () => (await big()) === 'door', 15000, 300);
+      await red.inject(idOf(flow, 'inject', 'grid'));
+      await waitFor(
+        'the grid back',
+        async () => {
+          const document = await stats();
+          return document !== false && new Set(document.tiles.map((t) => t.width)).size === 1;
+        },
+        5000,
+        200,
+      );
     });
 
     test('ten redeploys leave one engine and one listening port; SIGINT stops everything within 5 s', async (t) => {
