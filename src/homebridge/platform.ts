@@ -1,26 +1,45 @@
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
-import { cameraPasswords } from '../core/config/redactIssues';
+import { mosaicDefinitions } from '../core/config/mosaicDefinitions';
+import { validateConfig } from '../core/config/validateConfig';
 import { ConfigError } from '../core/errors';
-import { createLogger, type Logger } from '../core/logger';
+import { createLogger, type Logger, type LogSink } from '../core/logger';
+import { CameraHub } from '../core/stitcher/cameraHub';
 import { Stitcher } from '../core/stitcher/stitcher';
 import { homebridgeLogSink } from './homebridgeLogSink';
-import { splitPlatformConfig } from './platformConfig';
+import { accessoryName, accessoryUuidSeed, platformSecrets, splitPlatformConfig } from './platformConfig';
 import { PLATFORM_NAME, PLUGIN_NAME } from './settings';
 import { StreamingDelegate } from './streamingDelegate';
 
+/** One mosaic as a HomeKit camera. */
+interface MosaicCamera {
+  /** The accessory's name when it is first added. */
+  name: string;
+  uuidSeed: string;
+  stitcher: Stitcher;
+  logger: Logger;
+  delegate?: StreamingDelegate;
+}
+
+/** The cameras (decoded once) and one camera accessory per mosaic over them. */
+interface Media {
+  hub: CameraHub;
+  mosaics: MosaicCamera[];
+}
+
 /**
- * The Homebridge face of camera-mosaic: one camera accessory showing the mosaic. Homebridge
- * hands back the cached accessory (`configureAccessory`) before `didFinishLaunching`; the work
- * starts after it, so a restart reuses the accessory (and the user's room, name and automations)
- * instead of adding a second camera. An invalid config leaves the platform loaded and idle with
- * the reason in the log: one plugin's typo must not take the bridge down.
+ * The Homebridge face of camera-mosaic: one camera accessory per mosaic, all over one CameraHub
+ * (each camera pulled and decoded once). Homebridge hands back the cached accessories
+ * (`configureAccessory`) before `didFinishLaunching`; the work starts after it, so a restart
+ * reuses them (and the user's rooms, names and automations) instead of adding more cameras; the
+ * first mosaic keeps the UUID the one-mosaic plugin used, so an existing pairing survives a
+ * switch to `mosaics`. Accessories of mosaics no longer configured are removed. An invalid
+ * config leaves the platform loaded and idle with the reason in the log: one plugin's typo must
+ * not take the bridge down.
  */
 export class CameraMosaicPlatform implements DynamicPlatformPlugin {
   private readonly cachedAccessories = new Map<string, PlatformAccessory>();
   private readonly logger: Logger;
-  private readonly name: string;
-  private readonly stitcher: Stitcher | undefined;
-  private delegate: StreamingDelegate | undefined;
+  private readonly media: Media | undefined;
 
   constructor(
     log: Logging,
@@ -28,11 +47,10 @@ export class CameraMosaicPlatform implements DynamicPlatformPlugin {
     private readonly api: API,
   ) {
     const { name, mosaic } = splitPlatformConfig(config);
-    this.name = name;
     const sink = homebridgeLogSink(log);
-    const secrets = cameraPasswords(mosaic);
+    const secrets = platformSecrets(mosaic);
     this.logger = createLogger('homekit', sink, secrets);
-    this.stitcher = this.createStitcher(mosaic, createLogger('stitcher', sink, secrets));
+    this.media = this.createMedia(name, mosaic, sink, secrets);
     // A rejected promise here would be unhandled and end the whole bridge: log it instead.
     const report = (what: string) => (error: unknown) =>
       this.logger.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -45,9 +63,31 @@ export class CameraMosaicPlatform implements DynamicPlatformPlugin {
     this.cachedAccessories.set(accessory.UUID, accessory);
   }
 
-  private createStitcher(mosaic: Record<string, unknown>, logger: Logger): Stitcher | undefined {
+  private createMedia(
+    name: string,
+    document: Record<string, unknown>,
+    sink: LogSink,
+    secrets: string[],
+  ): Media | undefined {
     try {
-      return new Stitcher(mosaic, { logger });
+      const config = validateConfig(document);
+      const hub = new CameraHub(config, { logger: createLogger('cameras', sink, secrets) });
+      const definitions = mosaicDefinitions(config);
+      const several = definitions.length > 1;
+      const mosaics = definitions.map((definition, index): MosaicCamera => {
+        const scope = several ? `:${definition.name}` : '';
+        return {
+          name: accessoryName(name, config.mosaics ? definition.name : undefined),
+          uuidSeed: accessoryUuidSeed(name, index === 0 ? undefined : definition.name),
+          stitcher: new Stitcher(config, {
+            hub,
+            mosaic: definition.name,
+            logger: createLogger(`stitcher${scope}`, sink, secrets),
+          }),
+          logger: several ? createLogger(`homekit${scope}`, sink, secrets) : this.logger,
+        };
+      });
+      return { hub, mosaics };
     } catch (error) {
       if (!(error instanceof ConfigError)) {
         this.logger.error(
@@ -65,35 +105,44 @@ export class CameraMosaicPlatform implements DynamicPlatformPlugin {
   }
 
   private async launch(): Promise<void> {
-    const stitcher = this.stitcher;
-    if (!stitcher) return;
+    const media = this.media;
+    if (!media) return;
     const { hap } = this.api;
-    const uuid = hap.uuid.generate(`${PLUGIN_NAME}:${this.name}`);
-    const stale = [...this.cachedAccessories.values()].filter((a) => a.UUID !== uuid);
+    const uuids = media.mosaics.map((m) => hap.uuid.generate(m.uuidSeed));
+    const stale = [...this.cachedAccessories.values()].filter((a) => !uuids.includes(a.UUID));
     if (stale.length > 0) {
       this.api.unregisterPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, stale);
+      for (const accessory of stale) this.cachedAccessories.delete(accessory.UUID);
       this.logger.info(`removed ${stale.length} cached accessory(ies) no longer configured`);
     }
-    const cached = this.cachedAccessories.get(uuid);
-    const accessory = cached ?? new this.api.platformAccessory(this.name, uuid, hap.Categories.CAMERA);
-    accessory
-      .getService(hap.Service.AccessoryInformation)
-      ?.setCharacteristic(hap.Characteristic.Manufacturer, 'camera-mosaic')
-      .setCharacteristic(hap.Characteristic.Model, 'Mosaic')
-      .setCharacteristic(hap.Characteristic.SerialNumber, uuid.slice(0, 8));
-    this.delegate = new StreamingDelegate(hap, stitcher, this.logger);
-    // Controllers are not cached: a restored accessory gets its camera controller again here.
-    accessory.configureController(this.delegate.controller);
-    if (cached) {
-      this.api.updatePlatformAccessories([accessory]);
-      this.logger.info(`restored camera accessory "${this.name}" from the cache`);
-    } else {
-      this.api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [accessory]);
-      this.logger.info(`added camera accessory "${this.name}"`);
-    }
-    this.reportUnreachableCameras(stitcher);
+    const added: PlatformAccessory[] = [];
+    const restored: PlatformAccessory[] = [];
+    media.mosaics.forEach((mosaic, i) => {
+      const uuid = uuids[i];
+      const cached = this.cachedAccessories.get(uuid);
+      const accessory = cached ?? new this.api.platformAccessory(mosaic.name, uuid, hap.Categories.CAMERA);
+      accessory
+        .getService(hap.Service.AccessoryInformation)
+        ?.setCharacteristic(hap.Characteristic.Manufacturer, 'camera-mosaic')
+        .setCharacteristic(hap.Characteristic.Model, 'Mosaic')
+        .setCharacteristic(hap.Characteristic.SerialNumber, uuid.slice(0, 8));
+      mosaic.delegate = new StreamingDelegate(hap, mosaic.stitcher, mosaic.logger);
+      // Controllers are not cached: a restored accessory gets its camera controller again here.
+      accessory.configureController(mosaic.delegate.controller);
+      if (cached) {
+        restored.push(accessory);
+        this.logger.info(`restored camera accessory "${mosaic.name}" from the cache`);
+      } else {
+        added.push(accessory);
+        this.logger.info(`added camera accessory "${mosaic.name}"`);
+      }
+    });
+    if (restored.length > 0) this.api.updatePlatformAccessories(restored);
+    if (added.length > 0) this.api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, added);
+    this.reportUnreachableCameras(media);
     try {
-      await stitcher.start();
+      media.hub.start();
+      for (const { stitcher } of media.mosaics) await stitcher.start();
     } catch (error) {
       // e.g. NativeLoadError: the addon is missing for this platform. The bridge keeps running.
       this.logger.error(`cannot start the mosaic: ${error instanceof Error ? error.message : String(error)}`);
@@ -101,23 +150,27 @@ export class CameraMosaicPlatform implements DynamicPlatformPlugin {
   }
 
   /**
-   * The stitcher logs every state change; a user reading the Homebridge log also needs to know
+   * The hub logs every state change; a user reading the Homebridge log also needs to know
    * which URL failed (password masked) and what the tile does meanwhile — said once per camera.
    */
-  private reportUnreachableCameras(stitcher: Stitcher): void {
+  private reportUnreachableCameras({ hub, mosaics }: Media): void {
     const reported = new Set<string>();
-    stitcher.on('tilestate', ({ camera, state, error }) => {
+    const [first] = mosaics;
+    hub.on('camerastate', ({ camera, state, error }) => {
       if (state !== 'offline' || reported.has(camera)) return;
       reported.add(camera);
       this.logger.warn(
-        `camera ${camera} (${stitcher.displayUrl(camera) ?? '?'}) cannot be reached` +
+        `camera ${camera} (${first?.stitcher.displayUrl(camera) ?? '?'}) cannot be reached` +
           `${error ? `: ${error}` : ''}; its tile stays black while it is retried`,
       );
     });
   }
 
   private async shutdown(): Promise<void> {
-    this.delegate?.close();
-    await this.stitcher?.stop();
+    const media = this.media;
+    if (!media) return;
+    for (const mosaic of media.mosaics) mosaic.delegate?.close();
+    await Promise.all(media.mosaics.map(({ stitcher }) => stitcher.stop()));
+    await media.hub.stop();
   }
 }

@@ -10,6 +10,10 @@ import {
   presetNames,
   validateConfig,
 } from '../../src/core/config';
+import { labelsSchema } from '../../src/core/config/labelsSchema';
+import { autoLayoutSchema } from '../../src/core/config/layoutSchema';
+import { mosaicSchema } from '../../src/core/config/mosaicSchema';
+import { motionSchema } from '../../src/core/config/motionSchema';
 import { publishSchema } from '../../src/core/config/publishSchema';
 import { ConfigError } from '../../src/core/errors';
 import { splitPlatformConfig } from '../../src/homebridge/platformConfig';
@@ -119,6 +123,35 @@ describe('config.schema.json', () => {
 
   test('layout offers every preset', () => {
     assert.deepEqual(form.layout.properties?.preset.enum, [...presetNames]);
+    for (const key of ['holdMs', 'quietMs'] as const) {
+      assert.deepEqual(
+        constraintsOf(form.layout.properties?.[key] ?? {}),
+        constraintsOf(autoLayoutSchema.properties[key]),
+      );
+    }
+  });
+
+  test("a camera's motion, the labels and each of mosaics carry the core limits and defaults", () => {
+    const camera = form.cameras.items?.properties ?? {};
+    assertSameFields(camera.motion.properties ?? {}, motionSchema, 'cameras[].motion');
+    assertSameFields(
+      camera.motion.properties?.masks.items?.properties ?? {},
+      motionSchema.properties.masks.items,
+      'cameras[].motion.masks[]',
+    );
+    assertSameFields(form.labels.properties ?? {}, labelsSchema, 'labels');
+    assert.deepEqual(constraintsOf(form.mosaics), constraintsOf(mosaicConfigSchema.properties.mosaics));
+    const mosaic = form.mosaics.items?.properties ?? {};
+    assert.deepEqual(Object.keys(mosaic).sort(), Object.keys(mosaicSchema.properties).sort());
+    assertSameFields(
+      { name: mosaic.name },
+      { properties: { name: mosaicSchema.properties.name }, required: ['name'] },
+      'mosaics[]',
+    );
+    assertSameFields(mosaic.output.properties ?? {}, outputSchema, 'mosaics[].output');
+    assertSameFields(mosaic.labels.properties ?? {}, labelsSchema, 'mosaics[].labels');
+    assertSameFields(mosaic.outputs.items?.properties ?? {}, publishSchema, 'mosaics[].outputs[]');
+    assert.deepEqual(mosaic.layout, form.layout, 'the same layout fields as the top level');
   });
 
   test('the form defaults are the runtime defaults', () => {
@@ -162,6 +195,55 @@ describe('config.schema.json', () => {
       { cameras, outputs: [{ name: 'mediamtx', type: 'rtsp', url: 'rtsp://pub:pw@10.0.0.5:8554/mosaic' }] },
     ],
     ['as a child bridge', { cameras, _bridge: { username: '0E:11:22:33:44:55', port: 51000 } }],
+    [
+      'substream, label text and motion',
+      {
+        cameras: [
+          {
+            name: 'door',
+            url: 'rtsp://u:p@10.0.0.9/main',
+            subUrl: 'rtsp://u:p@10.0.0.9/sub',
+            title: 'Front door',
+            motion: { enabled: true, sensitivity: 70, masks: [{ x: 0, y: 0, width: 0.3, height: 0.1 }] },
+          },
+          ...cameras.slice(1),
+        ],
+        labels: { names: true, clock: true, position: 'top-right' },
+      },
+    ],
+    [
+      'auto layout',
+      {
+        cameras,
+        layout: { preset: 'auto', cameras: ['left', 'top', 'right'], holdMs: 5000, quietMs: 20000 },
+      },
+    ],
+    [
+      'two mosaics',
+      {
+        cameras,
+        mosaics: [
+          { name: 'kitchen', layout: { preset: 'grid' }, labels: { names: true } },
+          {
+            name: 'hall',
+            output: { width: 1920, height: 1080 },
+            layout: { preset: 'focus', camera: 'left' },
+            outputs: [{ type: 'rtp', host: '10.0.0.5', port: 5004 }],
+          },
+        ],
+      },
+    ],
+    [
+      'two mosaics beside the defaults the form writes by itself',
+      {
+        cameras,
+        output: { width: 1920, height: 1080, fps: 25 },
+        labels: { names: false },
+        layout: {},
+        outputs: [],
+        mosaics: [{ name: 'kitchen' }, { name: 'hall' }],
+      },
+    ],
   ];
   for (const [label, platform] of accepted) {
     test(`a form config is valid at run time: ${label}`, () => {
@@ -174,6 +256,17 @@ describe('config.schema.json', () => {
     ['a non-RTSP url', { cameras: [{ name: 'a', url: 'http://cam/x' }] }, 'cameras[0].url'],
     ['an odd width', { cameras, output: { width: 641 } }, 'output.width'],
     ['a key the form does not have', { cameras, colour: 'red' }, 'colour'],
+    [
+      'a real top-level output beside mosaics',
+      { cameras, output: { width: 640 }, mosaics: [{ name: 'kitchen' }] },
+      'output',
+    ],
+    ['a mosaic name with capitals', { cameras, mosaics: [{ name: 'Kitchen' }] }, 'mosaics[0].name'],
+    [
+      'a sensitivity over 100',
+      { cameras: [{ ...cameras[0], motion: { sensitivity: 101 } }] },
+      'cameras[0].motion.sensitivity',
+    ],
   ];
   for (const [label, platform, field] of rejected) {
     test(`the runtime rejects what the form would flag: ${label}`, () => {
