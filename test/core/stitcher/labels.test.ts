@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Stitcher } from '../../../src/core/stitcher/stitcher';
 import { startCameras, type RtspCamera } from '../../fixtures/rtspCamera';
-import { assertTileColour, decodeJpeg } from '../../fixtures/pixels';
+import {
+  assertTileColour,
+  colourDistance,
+  decodeJpeg,
+  hexToRgb,
+  meanColour,
+  type PixelRect,
+} from '../../fixtures/pixels';
 import { readText } from '../../helpers/ocr';
 import { waitFor } from '../../helpers/wait';
 
@@ -16,6 +23,16 @@ const quadrants = [
   { x: 0, y: 540, width: 960, height: 540 },
   { x: 960, y: 540, width: 960, height: 540 },
 ];
+
+/** Where a tile's label is (its bottom-left corner), with some of the picture around it. */
+function labelArea(tile: PixelRect): PixelRect {
+  return { x: tile.x, y: tile.y + tile.height - 120, width: tile.width / 2 + 100, height: 120 };
+}
+
+/** A strip of picture just above the label, across the tile. */
+function aboveLabel(tile: PixelRect): PixelRect {
+  return { x: tile.x, y: tile.y + tile.height - 200, width: tile.width, height: 60 };
+}
 
 let cameras: RtspCamera[] = [];
 let stitcher: Stitcher;
@@ -37,6 +54,19 @@ before(async () => {
     () => stitcher.stats().cameras.filter((c) => c.state === 'live').length === 3,
     15000,
   );
+  // A camera is live once it has sent a frame; its picture (and label) is in the canvas a tick or
+  // so later: wait until a snapshot shows each camera's colour where its label will be read.
+  await waitFor(
+    "three tiles in their cameras' colours",
+    async () => {
+      const frame = await decodeJpeg(await stitcher.snapshot({ quality: 95 }));
+      return titles.every(
+        (_, i) => colourDistance(meanColour(frame, aboveLabel(quadrants[i])), hexToRgb(colours[i])) < 60,
+      );
+    },
+    10000,
+    100,
+  );
   await waitFor('the dead tile black', () => stitcher.stats().tiles[3].content === 'black', 5000);
 });
 
@@ -50,8 +80,7 @@ test("OCR reads each camera's name and the clock in its tile's corner", async ()
   for (const [i, title] of titles.entries()) {
     const tile = quadrants[i];
     // The label's corner (bottom left); the picture itself stays the camera's colour.
-    const corner = { x: tile.x, y: tile.y + tile.height - 120, width: tile.width / 2 + 100, height: 120 };
-    const text = await readText(frame, corner, { box: true });
+    const text = await readText(frame, labelArea(tile), { box: true });
     assert.match(
       text,
       new RegExp(`^${title}\\s+\\d\\d:\\d\\d:\\d\\d$`),
