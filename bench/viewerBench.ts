@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoConfig } from '../src/core/demoConfig';
 import { freePort } from '../test/fixtures/rtspCamera';
+import { ChildLines } from '../test/helpers/childLines';
 import { sleep, waitFor } from '../test/helpers/wait';
 import { WhepClient } from '../test/helpers/whepClient';
 
@@ -43,43 +44,6 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Everything a child prints on stdout, line by line, awaitable from the start of its life. */
-class ChildLines {
-  private text = '';
-  private exited = false;
-  private readonly waiters = new Set<() => void>();
-
-  constructor(child: ChildProcess) {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      this.text += chunk.toString();
-      for (const wake of this.waiters) wake();
-    });
-    child.on('exit', () => {
-      this.exited = true;
-      for (const wake of this.waiters) wake();
-    });
-  }
-
-  async find(test: (line: string) => boolean, timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const line = this.text.split('\n').find(test);
-      if (line) return line;
-      if (this.exited) throw new Error(`exited before the expected line: ${this.text.slice(-500)}`);
-      if (Date.now() > deadline) throw new Error(`no expected line within ${timeoutMs} ms: ${this.text.slice(-500)}`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
-        this.waiters.add(wake);
-      });
-    }
-  }
-}
-
 /** Time to first frame for new viewers and fan-out to many, on the 1080p demo served by the CLI. */
 export async function measureViewers(work: string): Promise<ViewerFigures> {
   const port = await freePort();
@@ -115,7 +79,7 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
     const idle = await cpuPercentOver(server.pid ?? 0, 5);
     const fanout: FanoutRow[] = [];
     for (const viewers of [1, 10, 25, 50]) {
-      const swarm = spawn(process.execPath, [join(__dirname, 'viewerSwarm.js'), endpoint, String(viewers), String(windowSeconds)], {
+      const swarm = spawn(process.execPath, [join(__dirname, '..', 'test', 'helpers', 'viewerSwarm.js'), endpoint, String(viewers), String(windowSeconds)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const lines = new ChildLines(swarm);

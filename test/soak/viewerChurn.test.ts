@@ -5,19 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../fixtures/rtspCamera';
+import { ChildLines } from '../helpers/childLines';
+import type { SwarmViewerFigures } from '../helpers/viewerSwarm';
 import { sleep, waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
 import { reportFigures, scaled } from './soakScale';
 
 // Viewers come and go all day; half leave with a WHEP DELETE, half simply vanish (a closed tab,
-// a lost network: no DELETE, no more ICE consent). Two steady viewers watch throughout and never
+// a lost network: no DELETE, no more ICE consent). Two steady viewers (in a process of their own,
+// so the churning sessions' handshakes in this one never stall them) watch throughout and never
 // wait more than 200 ms for a frame; afterwards the server (the CLI, in its own process, measured
 // from /proc) has no peer, socket or memory left over.
 const sessions = scaled(40, 1000);
 const concurrent = scaled(10, 20);
 let server: ChildProcess;
 let url = '';
-const steady: WhepClient[] = [];
+let steady: ChildProcess | undefined;
 
 function serverUsage(): { fds: number; rssMiB: number; threads: number } {
   const pid = server.pid ?? 0;
@@ -26,11 +29,16 @@ function serverUsage(): { fds: number; rssMiB: number; threads: number } {
   return { fds: readdirSync(`/proc/${pid}/fd`).length, rssMiB: Math.round((field('VmRSS:') / 1024) * 10) / 10, threads: field('Threads:') };
 }
 
-/** Descriptors and threads now; RSS the lowest of five samples a second apart. */
+/**
+ * Descriptors and threads now; RSS after a full garbage collection (see gcOnSignal.ts), the
+ * lowest of five samples half a second apart as the freed pages go back.
+ */
 async function settledUsage(): Promise<{ fds: number; rssMiB: number; threads: number }> {
+  server.kill('SIGUSR2');
+  await sleep(500);
   let lowest = serverUsage();
   for (let i = 0; i < 4; i++) {
-    await sleep(1000);
+    await sleep(500);
     const now = serverUsage();
     if (now.rssMiB < lowest.rssMiB) lowest = now;
   }
@@ -84,7 +92,9 @@ before(async () => {
       server: { host: '127.0.0.1', port, maxViewers: 200 },
     }),
   );
-  server = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'core', 'cli.js'), '--config', configPath], {
+  const cli = join(__dirname, '..', '..', 'src', 'core', 'cli.js');
+  const gcOnSignal = join(__dirname, '..', 'helpers', 'gcOnSignal.js');
+  server = spawn(process.execPath, ['--expose-gc', '--require', gcOnSignal, cli, '--config', configPath], {
     stdio: 'ignore',
     env: { ...process.env, CAMERA_MOSAIC_LOG: 'error' },
   });
@@ -92,7 +102,10 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(steady.map((c) => c.close()));
+  if (steady && steady.exitCode === null) {
+    steady.kill('SIGTERM');
+    await new Promise((resolve) => steady?.once('exit', resolve));
+  }
   if (server.exitCode === null) {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
@@ -101,21 +114,24 @@ after(async () => {
 
 test(`${sessions} WHEP sessions, ${concurrent} at a time, half vanishing: steady viewers undisturbed, nothing left`, async () => {
   const endpoint = `${url}/whep`;
-  // Warm-up: one round of the same churn, so werift's and V8's first-use allocations are not
-  // counted as growth; RSS is then the lowest of several samples (the heap breathes).
-  await churn(endpoint, concurrent * 2, concurrent);
+  // Warm-up: a round of the same churn, so werift's and V8's first-use allocations (and the heap
+  // growing to its working size) are not counted as growth.
+  await churn(endpoint, scaled(concurrent * 2, 200), concurrent);
   await waitFor('no viewers', async () => (await clients()) === 0, 15000, 250);
   await sleep(6000); // idle keep-alive connections close (5 s)
   const baseline = await settledUsage();
 
-  for (let i = 0; i < 2; i++) steady.push(await WhepClient.connect(endpoint, { keepUnits: false }));
-  await waitFor('steady viewers to play', () => steady.every((c) => c.counters.firstKeyframeAt > 0), 10000);
+  steady = spawn(process.execPath, [join(__dirname, '..', 'helpers', 'viewerSwarm.js'), endpoint, '2', '-'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const steadyLines = new ChildLines(steady);
+  await steadyLines.find((line) => line === 'READY', 20000);
 
   const vanished = await churn(endpoint, sessions, concurrent);
   await waitFor('vanished peers to be cleaned up', async () => (await clients()) === 2, 20000, 250);
-  const gaps = steady.map((c) => c.counters.maxFrameGapMs);
-  await Promise.all(steady.map((c) => c.close()));
-  steady.length = 0;
+  steady.stdin?.end(); // the window ends: the swarm reports and closes its viewers
+  const received = JSON.parse(await steadyLines.find((line) => line.startsWith('['), 20000)) as SwarmViewerFigures[];
+  const gaps = received.map((r) => r.maxFrameGapMs);
   await waitFor('no viewers at all', async () => (await clients()) === 0, 10000);
   await sleep(6000);
   const end = await settledUsage();
