@@ -25,13 +25,18 @@ class IoInterrupt {
   // The worker's thread: the next blocking operation gives up `timeout_ms` from now.
   void SetDeadline(int64_t timeout_ms) { deadline_us_ = av_gettime_relative() + timeout_ms * 1000; }
   void ClearDeadline() { deadline_us_ = 0; }
+  // Whether the current deadline has passed: FFmpeg does not always pass our AVERROR_EXIT on
+  // (RTSP turns a DESCRIBE with no reply into AVERROR_INVALIDDATA), so a caller asks this to
+  // name a timeout as a timeout.
+  bool DeadlinePassed() const {
+    const int64_t deadline = deadline_us_.load();
+    return deadline != 0 && av_gettime_relative() > deadline;
+  }
 
  private:
   static int Check(void* opaque) {
     const auto* self = static_cast<const IoInterrupt*>(opaque);
-    if (self->stop_) return 1;
-    const int64_t deadline = self->deadline_us_.load();
-    return deadline != 0 && av_gettime_relative() > deadline ? 1 : 0;
+    return self->stop_ || self->DeadlinePassed() ? 1 : 0;
   }
 
   std::atomic<bool> stop_{false};

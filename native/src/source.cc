@@ -106,7 +106,10 @@ void Source::Run() {
       stats_.reconnects++;
     }
     first_attempt = false;
-    SetState(SourceState::kConnecting, "");
+    // A camera that failed stays offline, with its reason, while it is retried: "connecting" is
+    // for the first attempt. Otherwise a camera that accepts connections and never answers would
+    // read "connecting" nearly all the time, as if it were about to play.
+    if (Stats().state != SourceState::kOffline) SetState(SourceState::kConnecting, "");
 
     FormatContextPtr input;
     CodecContextPtr decoder;
@@ -148,7 +151,11 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
     format = av_find_input_format("lavfi");
   } else {
     options.Set("rtsp_transport", options_.transport == Transport::kUdp ? "udp" : "tcp");
-    options.Set("timeout", static_cast<int64_t>(options_.open_timeout_ms) * 1000);
+    // libavformat's own socket timeout is a backstop a second behind our deadlines (interrupt_),
+    // which fire first and say what happened ("no answer within 5000 ms"); its own expiry would
+    // surface as a misleading "Invalid data found when processing input".
+    const int backstop_ms = std::max(options_.open_timeout_ms, options_.read_timeout_ms) + 1000;
+    options.Set("timeout", static_cast<int64_t>(backstop_ms) * 1000);
     options.Set("allowed_media_types", "video");
     options.Set("user_agent", "camera-mosaic");
     // Cameras are live: no jitter buffering beyond what UDP reordering needs.
@@ -159,7 +166,7 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   interrupt_.SetDeadline(options_.open_timeout_ms);
   int result = avformat_open_input(&raw, open_url.c_str(), format, options.Address());
   if (result < 0) {  // avformat_open_input freed `raw` itself
-    Fail(result == AVERROR_EXIT
+    Fail(result == AVERROR_EXIT || interrupt_.DeadlinePassed()
              ? "no answer within " + std::to_string(options_.open_timeout_ms) + " ms"
              : AvErrorText("open", result));
     return false;
@@ -244,7 +251,7 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
     const int result = av_read_frame(input, packet.get());
     if (result < 0) {
       if (interrupt_.stopping()) return;
-      Fail(result == AVERROR_EXIT ? "no data for " + std::to_string(options_.read_timeout_ms) +
+      Fail(result == AVERROR_EXIT || interrupt_.DeadlinePassed() ? "no data for " + std::to_string(options_.read_timeout_ms) +
                                         " ms"
                                   : AvErrorText("read", result));
       return;

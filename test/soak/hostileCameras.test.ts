@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/core/engine';
 import type { CameraStats } from '../../src/core/stitcher/stitcherStats';
@@ -10,13 +11,18 @@ import { reportFigures, scaled } from './soakScale';
 
 // Cameras that misbehave, all in one mosaic with a steady camera and a viewer: 60 fps and 1 fps,
 // a new resolution and a new codec after a reboot, one that stalls mid-stream, one that answers
-// 404, and one whose H.264 arrives with random bit flips and truncated NAL units. Each tile shows
-// the right state and reason; the steady tile and the viewer never slow down.
+// 404, one that answers 401 to a wrong password, one that accepts the TCP connection and then
+// never says a word, and one whose H.264 arrives with random bit flips and truncated NAL units.
+// Each tile shows the right state and reason (the password masked); the steady tile and the
+// viewer never slow down.
 let cameras: RtspCamera[] = [];
 let proxy: CorruptingRtspProxy;
 let engine: Engine;
 let viewer: WhepClient;
-const names = ['steady', 'fast', 'slow', 'resize', 'recodec', 'staller', 'notfound', 'corrupted'];
+let silent: Server;
+const silentSockets = new Set<Socket>();
+const wrongPassword = 'hostile-wrong-Pa55';
+const names = ['steady', 'fast', 'slow', 'resize', 'recodec', 'staller', 'notfound', 'corrupted', 'refused', 'silent'];
 
 before(async () => {
   cameras = await startCameras([
@@ -27,7 +33,12 @@ before(async () => {
     { colour: 'ffff00', width: 320, height: 180, codec: 'h264' },
     { colour: '00ffff', width: 320, height: 180 },
     { colour: 'ff00ff', width: 320, height: 180 },
+    { colour: '808080', width: 320, height: 180, user: 'viewer', password: 'right-password' },
   ]);
+  // Accepts every connection and never answers: the camera must give up on its own deadline.
+  silent = createServer((socket) => silentSockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const silentPort = (silent.address() as AddressInfo).port;
   // Rates high enough that most seconds carry a broken packet, low enough that whole GOPs survive.
   proxy = new CorruptingRtspProxy(cameras[6].url, { flipRate: 0.05, bitsPerFlip: 2, truncateRate: 0.03 });
   await proxy.start();
@@ -38,9 +49,11 @@ before(async () => {
         ...names.slice(0, 6).map((name, i) => ({ name, url: url(i) })),
         { name: 'notfound', url: url(0).replace('/cam', '/no-such-stream') },
         { name: 'corrupted', url: proxy.url },
+        { name: 'refused', url: url(7).replace('right-password', wrongPassword) },
+        { name: 'silent', url: `rtsp://127.0.0.1:${silentPort}/cam` },
       ],
       output: { width: 960, height: 540, fps: 25, bitrate: 1000000, gop: 50 },
-      layout: { preset: 'grid', cameras: names, rows: 3, columns: 3 },
+      layout: { preset: 'grid', cameras: names, rows: 3, columns: 4 },
     },
     { port: 0, host: '127.0.0.1', logSink: () => undefined },
   );
@@ -52,6 +65,8 @@ after(async () => {
   await viewer?.close();
   await engine?.close();
   await proxy?.stop();
+  for (const socket of silentSockets) socket.destroy();
+  await new Promise((resolve) => silent?.close(resolve));
   await Promise.all(cameras.map((c) => c.stop()));
 });
 
@@ -74,6 +89,15 @@ test('misbehaving cameras: right state and reason each; the steady tile and the 
   // 404: offline, and says why.
   assert.equal(camera('notfound').state === 'live', false);
   assert.match(camera('notfound').lastError, /404|not found/i);
+
+  // 401: offline, says so, and never shows the password it was given.
+  await waitFor('the wrong password to be refused', () => /401|unauthori[sz]ed/i.test(camera('refused').lastError), 10000);
+  assert.notEqual(camera('refused').state, 'live');
+  assert.ok(!JSON.stringify(engine.stats()).includes(wrongPassword), 'the wrong password shows nowhere in /stats');
+
+  // Connected but silent: not live, and named as what it is once the open deadline passes.
+  await waitFor('the silent camera to be called out', () => /no answer/.test(camera('silent').lastError), 15000);
+  assert.notEqual(camera('silent').state, 'live');
 
   // A reboot into a new resolution, and one into a new codec.
   await cameras[3].restartWith({ width: 1280, height: 720 });
