@@ -82,6 +82,16 @@ export class NodeRedRuntime {
     return this.child?.pid ?? 0;
   }
 
+  /** Whether the Node-RED process is running (it was started and has not exited). */
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Everything kept of what Node-RED printed (its last 20,000 characters). */
+  get printed(): string {
+    return this.output;
+  }
+
   /** The last lines Node-RED printed, for failure messages. */
   get log(): string {
     return this.output.slice(-4000);
