@@ -35,12 +35,16 @@ export function markdownReport(report: BenchReport): string {
       `New WHEP viewer, offer to first whole keyframe: median **${viewers.timeToFirstFrameMs.median} ms** ` +
         `(samples ${viewers.timeToFirstFrameMs.samples.join(', ')}).`,
       '',
-      `Fan-out on the 1080p25 demo (server idle: ${viewers.idleServerCpuPercent} % of a core; viewers run in another process on the same 2 cores):`,
+      `Fan-out on the 1080p25 demo (server idle: ${viewers.idleServerCpuPercent} % of a core; viewers run in other processes, ` +
+        'at most 25 each, on the same 2 cores; "sent" is the slowest viewer\'s access units per second from the server\'s /stats, ' +
+        '"received" the median viewer\'s whole frames per second):',
       '',
-      '| viewers | server CPU % | CPU % per viewer | frames/s per viewer | lost packets | broken frames |',
-      '|---|---|---|---|---|---|',
+      '| viewers | viewer processes | server CPU % | CPU % per viewer | sent fps | received fps | lost packets | broken frames |',
+      '|---|---|---|---|---|---|---|---|',
       ...viewers.fanout.map(
-        (f) => `| ${f.viewers} | ${f.serverCpuPercent} | ${f.cpuPerViewerPercent} | ${f.framesPerViewerPerSecond} | ${f.lostPackets} | ${f.brokenFrames} |`,
+        (f) =>
+          `| ${f.viewers} | ${f.swarmProcesses} | ${f.serverCpuPercent} | ${f.cpuPerViewerPercent} | ${f.sentFramesPerViewerPerSecond} | ` +
+          `${f.framesPerViewerPerSecond} | ${f.lostPackets} | ${f.brokenFrames} |`,
       ),
       '',
     );

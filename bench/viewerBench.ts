@@ -5,6 +5,7 @@ import { demoConfig } from '../src/core/demoConfig';
 import { freePort } from '../test/fixtures/rtspCamera';
 import { ChildLines } from '../test/helpers/childLines';
 import { sleep, waitFor } from '../test/helpers/wait';
+import type { SwarmViewerFigures } from '../test/helpers/viewerSwarm';
 import { WhepClient } from '../test/helpers/whepClient';
 
 export interface FanoutRow {
@@ -13,7 +14,11 @@ export interface FanoutRow {
   serverCpuPercent: number;
   /** Above the same server with no viewer, per viewer. */
   cpuPerViewerPercent: number;
-  /** Whole frames each viewer received per second (the output is 25 fps). */
+  /** Processes the viewers ran in (at most 25 viewers each). */
+  swarmProcesses: number;
+  /** Access units the server handed each viewer's sender per second: the slowest viewer's. */
+  sentFramesPerViewerPerSecond: number;
+  /** Whole frames each viewer received per second (the output is 25 fps), the median viewer's. */
   framesPerViewerPerSecond: number;
   lostPackets: number;
   brokenFrames: number;
@@ -26,6 +31,8 @@ export interface ViewerFigures {
 }
 
 const windowSeconds = Number(process.env.BENCH_FANOUT_SECONDS ?? 10);
+const viewersPerProcess = 25;
+const swarmScript = join(__dirname, '..', 'test', 'helpers', 'viewerSwarm.js');
 
 /** CPU seconds (user+sys) a process has used, from /proc (clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
@@ -37,6 +44,18 @@ async function cpuPercentOver(pid: number, seconds: number): Promise<number> {
   const before = cpuSeconds(pid);
   await sleep(seconds * 1000);
   return ((cpuSeconds(pid) - before) / seconds) * 100;
+}
+
+/** `total` split into parts of at most `size`, as even as possible: 50 by 25 → [25, 25]. */
+function splitInto(total: number, size: number): number[] {
+  const parts = Math.ceil(total / size);
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+/** Each viewer's access units handed to its sender so far, from the server's /stats. */
+async function framesSentByViewer(port: number): Promise<Map<string, number>> {
+  const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { viewers: { id: string; framesSent: number }[] };
+  return new Map(stats.viewers.map((v) => [v.id, v.framesSent]));
 }
 
 function median(values: number[]): number {
@@ -79,22 +98,30 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
     const idle = await cpuPercentOver(server.pid ?? 0, 5);
     const fanout: FanoutRow[] = [];
     for (const viewers of [1, 10, 25, 50]) {
-      const swarm = spawn(process.execPath, [join(__dirname, '..', 'test', 'helpers', 'viewerSwarm.js'), endpoint, String(viewers), String(windowSeconds)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
+      // At most 25 viewers a process: one Node process decrypting 50 SRTP streams saturates its
+      // core and drops frames the server did send. Every swarm counts over the same window.
+      const swarms = splitInto(viewers, viewersPerProcess).map((count) => {
+        const child = spawn(process.execPath, [swarmScript, endpoint, String(count), '-'], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
+        return { child, lines: new ChildLines(child) };
       });
-      const lines = new ChildLines(swarm);
-      await lines.find((l) => l === 'READY', 120000);
+      await Promise.all(swarms.map((s) => s.lines.find((l) => l === 'READY', 120000)));
+      const sentBefore = await framesSentByViewer(port);
       const serverCpu = await cpuPercentOver(server.pid ?? 0, windowSeconds);
-      const received = JSON.parse(await lines.find((l) => l.startsWith('['), 60000)) as {
-        frames: number;
-        brokenFrames: number;
-        lostPackets: number;
-      }[];
-      if (swarm.exitCode === null) await new Promise((resolve) => swarm.once('exit', resolve));
+      const sentAfter = await framesSentByViewer(port);
+      for (const swarm of swarms) swarm.child.stdin?.end();
+      const received = (
+        await Promise.all(swarms.map(async (s) => JSON.parse(await s.lines.find((l) => l.startsWith('['), 60000)) as SwarmViewerFigures[]))
+      ).flat();
+      await Promise.all(swarms.map((s) => (s.child.exitCode === null ? new Promise((resolve) => s.child.once('exit', resolve)) : undefined)));
+      const sentPerSecond = [...sentAfter].map(([id, frames]) => (frames - (sentBefore.get(id) ?? frames)) / windowSeconds);
       fanout.push({
         viewers,
+        swarmProcesses: swarms.length,
         serverCpuPercent: Math.round(serverCpu),
         cpuPerViewerPercent: Math.round(((serverCpu - idle) / viewers) * 10) / 10,
+        sentFramesPerViewerPerSecond: Math.round(Math.min(...sentPerSecond) * 10) / 10,
         framesPerViewerPerSecond: Math.round((median(received.map((r) => r.frames)) / windowSeconds) * 10) / 10,
         lostPackets: received.reduce((sum, r) => sum + r.lostPackets, 0),
         brokenFrames: received.reduce((sum, r) => sum + r.brokenFrames, 0),
