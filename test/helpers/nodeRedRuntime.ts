@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { cachedPackages, nodeBinary } from './otherRuntime';
@@ -271,4 +272,23 @@ export function listeningSockets(pid: number): number {
 export function threadCount(pid: number): number {
   const match = /^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) : 0;
+}
+
+/**
+ * In a describe(): before its tests, a started Node-RED of `version` and a free port for the
+ * engine its flows will run; after them, Node-RED stopped and its user dir removed. The fields
+ * are set once the `before` hook has run.
+ */
+export function startedNodeRed(version: NodeRedVersion): { red: NodeRedRuntime; enginePort: number } {
+  const suite = { enginePort: 0 } as { red: NodeRedRuntime; enginePort: number };
+  before(async () => {
+    const { node, redJs } = await version.runtime();
+    suite.red = new NodeRedRuntime({ node, redJs, port: await freePort() });
+    suite.enginePort = await freePort();
+    await suite.red.start();
+  });
+  after(async () => {
+    await suite.red?.dispose();
+  });
+  return suite;
 }

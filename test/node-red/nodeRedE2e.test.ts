@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   colourDistance,
   decodeJpeg,
@@ -18,13 +18,7 @@ import {
   type RgbFrame,
 } from '../fixtures/pixels';
 import { quadrantColours } from '../helpers/colourMosaic';
-import {
-  freePort,
-  listeningSockets,
-  nodeRedVersions,
-  NodeRedRuntime,
-  threadCount,
-} from '../helpers/nodeRedRuntime';
+import { listeningSockets, nodeRedVersions, startedNodeRed, threadCount } from '../helpers/nodeRedRuntime';
 import { sleep, waitFor } from '../helpers/wait';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -82,16 +76,15 @@ interface MosaicStats {
 
 for (const version of nodeRedVersions) {
   describe(version.label, () => {
-    let red: NodeRedRuntime;
-    let enginePort = 0;
+    const suite = startedNodeRed(version);
     const examples = new Map<string, FlowNode[]>();
 
     const stats = async (): Promise<MosaicStats | false> => {
-      const response = await fetch(`http://127.0.0.1:${enginePort}/stats`).catch(() => undefined);
+      const response = await fetch(`http://127.0.0.1:${suite.enginePort}/stats`).catch(() => undefined);
       return response?.ok ? ((await response.json()) as MosaicStats) : false;
     };
     const colours = async (path = '/snapshot.jpg'): Promise<string | false> => {
-      const response = await fetch(`http://127.0.0.1:${enginePort}${path}`).catch(() => undefined);
+      const response = await fetch(`http://127.0.0.1:${suite.enginePort}${path}`).catch(() => undefined);
       if (!response?.ok) return false;
       try {
         return quadrantColours(await decodeJpeg(Buffer.from(await response.arrayBuffer()))).join();
@@ -102,34 +95,23 @@ for (const version of nodeRedVersions) {
     const deployExample = async (name: string, credentials?: Record<string, string>): Promise<FlowNode[]> => {
       const example = examples.get(name);
       assert.ok(example, `example ${name} is listed`);
-      const flow = forTest(example, enginePort);
+      const flow = forTest(example, suite.enginePort);
       // As the editor sends what a user typed into credential fields: beside the node's properties.
       if (credentials) Object.assign(flow.find((n) => n.type === 'mosaic-engine') ?? {}, { credentials });
-      await red.deploy(flow);
+      await suite.red.deploy(flow);
       await waitFor('the mosaic to serve /stats', stats, 20000, 200);
       return example;
     };
 
-    before(async () => {
-      const { node, redJs } = await version.runtime();
-      red = new NodeRedRuntime({ node, redJs, port: await freePort() });
-      enginePort = await freePort();
-      await red.start();
-    });
-
-    after(async () => {
-      await red?.dispose();
-    });
-
     test('the palette has the four nodes, and Import → Examples lists the five flows', async () => {
-      const nodes = await red.get<{ module: string; types: string[] }[]>('/nodes');
+      const nodes = await suite.red.get<{ module: string; types: string[] }[]>('/nodes');
       const ours = nodes.filter((n) => n.module === 'homebridge-camera-mosaic').flatMap((n) => n.types);
       assert.deepEqual(
         ours.sort(),
         ['mosaic-control', 'mosaic-engine', 'mosaic-snapshot', 'mosaic-status'],
-        red.log,
+        suite.red.log,
       );
-      const listing = await red.get<{ fn?: string }[]>(
+      const listing = await suite.red.get<{ fn?: string }[]>(
         '/library/examples/flows/homebridge-camera-mosaic/flows',
       );
       const names = listing.flatMap((entry) => (entry.fn ? [entry.fn.replace(/\.json$/, '')] : [])).sort();
@@ -141,7 +123,7 @@ for (const version of nodeRedVersions) {
         'two-mosaics',
       ]);
       for (const name of names) {
-        const flow = await red.get<FlowNode[]>(
+        const flow = await suite.red.get<FlowNode[]>(
           `/library/examples/flows/homebridge-camera-mosaic/flows/${name}`,
         );
         assert.equal(flow[0].type, 'comment', `${name} opens with a comment`);
@@ -152,11 +134,11 @@ for (const version of nodeRedVersions) {
     test('focus on motion: the door fills the mosaic, and the grid returns after the timer', async () => {
       const flow = await deployExample('focus-on-motion');
       await waitFor('the 2x2 grid', async () => (await colours()) === 'red,lime,blue,yellow', 20000, 300);
-      await red.inject(idOf(flow, 'inject', 'motion at the door'));
+      await suite.red.inject(idOf(flow, 'inject', 'motion at the door'));
       await waitFor('the door full screen', async () => (await colours()) === 'red,red,red,red', 10000, 200);
       const applied = await waitFor(
         'the applied layout in the debug sidebar',
-        () => red.debugOf(idOf(flow, 'debug'))[0],
+        () => suite.red.debugOf(idOf(flow, 'debug'))[0],
         5000,
       );
       assert.match(applied, /"camera":"door"/);
@@ -174,28 +156,32 @@ for (const version of nodeRedVersions) {
         users: '{"porch":"admin"}',
         passwords: JSON.stringify({ porch: password }),
       });
-      const alert = await waitFor('the alert', () => red.debugOf(idOf(flow, 'debug', 'alert'))[0], 20000);
+      const alert = await waitFor(
+        'the alert',
+        () => suite.red.debugOf(idOf(flow, 'debug', 'alert'))[0],
+        20000,
+      );
       assert.match(alert, /^Camera porch went offline: /);
       for (const file of ['flows.json', 'flows_cred.json']) {
-        const text = readFileSync(join(red.userDir, file), 'utf8');
+        const text = readFileSync(join(suite.red.userDir, file), 'utf8');
         assert.ok(
           !text.includes('hunter2') && !text.includes('admin'),
           `${file} holds no login in clear text`,
         );
       }
       assert.ok(
-        !red.log.includes('hunter2') && !alert.includes('hunter2'),
+        !suite.red.log.includes('hunter2') && !alert.includes('hunter2'),
         'logs and alerts mask the password',
       );
       await waitFor(
         'the status',
-        () => red.statusOf(idOf(flow, 'mosaic-status')) === '3/4 live, offline: porch',
+        () => suite.red.statusOf(idOf(flow, 'mosaic-status')) === '3/4 live, offline: porch',
         20000,
       );
-      await red.inject(idOf(flow, 'inject', 'stats now'));
+      await suite.red.inject(idOf(flow, 'inject', 'stats now'));
       const statsMessage = await waitFor(
         'stats in the sidebar',
-        () => red.debugOf(idOf(flow, 'debug', 'stats'))[0],
+        () => suite.red.debugOf(idOf(flow, 'debug', 'stats'))[0],
         5000,
       );
       assert.match(statsMessage, /"cameras"/);
@@ -209,11 +195,11 @@ for (const version of nodeRedVersions) {
 
     test('periodic snapshot: the inject writes a JPEG of the mosaic to a file', async () => {
       const flow = await deployExample('periodic-snapshot');
-      const file = join(red.userDir, 'camera-mosaic-snapshot.jpg');
+      const file = join(suite.red.userDir, 'camera-mosaic-snapshot.jpg');
       const seen = await waitFor(
         'a snapshot file with the classic4 colours',
         async () => {
-          await red.inject(idOf(flow, 'inject'));
+          await suite.red.inject(idOf(flow, 'inject'));
           await sleep(500);
           if (!existsSync(file)) return false;
           const frame = await decodeJpeg(readFileSync(file)).catch(() => undefined);
@@ -230,7 +216,7 @@ for (const version of nodeRedVersions) {
       const flow = await deployExample('two-mosaics');
       const hall = '/mosaics/hall/snapshot.jpg';
       await waitFor('the kitchen grid', async () => (await colours()) === 'red,lime,blue,yellow', 20000, 300);
-      await red.inject(idOf(flow, 'inject', 'hall: door full screen'));
+      await suite.red.inject(idOf(flow, 'inject', 'hall: door full screen'));
       await waitFor(
         'the door full screen in the hall',
         async () => (await colours(hall)) === 'red,red,red,red',
@@ -238,25 +224,33 @@ for (const version of nodeRedVersions) {
         200,
       );
       assert.equal(await colours(), 'red,lime,blue,yellow', 'the kitchen unchanged');
-      await red.inject(idOf(flow, 'inject', 'kitchen: swap door and garden'));
+      await suite.red.inject(idOf(flow, 'inject', 'kitchen: swap door and garden'));
       await waitFor(
         'the kitchen swapped',
         async () => (await colours()) === 'lime,red,blue,yellow',
         10000,
         200,
       );
-      const applied = red.debugOf(idOf(flow, 'debug', 'applied layout'));
+      const applied = suite.red.debugOf(idOf(flow, 'debug', 'applied layout'));
       assert.match(applied[0] ?? '', /"mosaic":"hall"/);
-      await waitFor('the kitchen reply', () => red.debugOf(idOf(flow, 'debug', 'applied layout'))[1], 5000);
-      assert.match(red.debugOf(idOf(flow, 'debug', 'applied layout'))[1], /"mosaic":"kitchen"/);
-      await red.inject(idOf(flow, 'inject', 'stats now'));
-      const statsMessage = await waitFor('stats', () => red.debugOf(idOf(flow, 'debug', 'stats'))[0], 5000);
+      await waitFor(
+        'the kitchen reply',
+        () => suite.red.debugOf(idOf(flow, 'debug', 'applied layout'))[1],
+        5000,
+      );
+      assert.match(suite.red.debugOf(idOf(flow, 'debug', 'applied layout'))[1], /"mosaic":"kitchen"/);
+      await suite.red.inject(idOf(flow, 'inject', 'stats now'));
+      const statsMessage = await waitFor(
+        'stats',
+        () => suite.red.debugOf(idOf(flow, 'debug', 'stats'))[0],
+        5000,
+      );
       assert.match(statsMessage, /"mosaics":\{"kitchen":\{/);
       assert.match(statsMessage, /"hall":\{"mosaic":"hall"/);
-      await red.inject(idOf(flow, 'inject', 'snapshot of the hall'));
+      await suite.red.inject(idOf(flow, 'inject', 'snapshot of the hall'));
       const snapshot = await waitFor(
         'the snapshot',
-        () => red.debugOf(idOf(flow, 'debug', 'hall snapshot'))[0],
+        () => suite.red.debugOf(idOf(flow, 'debug', 'hall snapshot'))[0],
         10000,
       );
       assert.match(snapshot, /"mosaic":"hall"/);
@@ -269,16 +263,16 @@ for (const version of nodeRedVersions) {
       const flow = await deployExample('motion-auto-layout');
       const motion = await waitFor(
         'a motion message for the door',
-        () => red.debugOf(idOf(flow, 'debug', 'motion')).find((m) => m.includes('"camera":"door"')),
+        () => suite.red.debugOf(idOf(flow, 'debug', 'motion')).find((m) => m.includes('"camera":"door"')),
         20000,
       );
       assert.match(motion, /"topic":"motion"/);
       assert.match(motion, /"active":true/);
       assert.match(motion, /"score":\d/);
-      await red.inject(idOf(flow, 'inject', 'auto layout'));
+      await suite.red.inject(idOf(flow, 'inject', 'auto layout'));
       await waitFor(
         'the applied auto layout',
-        () => red.debugOf(idOf(flow, 'debug', 'applied layout'))[0],
+        () => suite.red.debugOf(idOf(flow, 'debug', 'applied layout'))[0],
         5000,
       );
       const big = async (): Promise<string | false> => {
@@ -288,7 +282,7 @@ for (const version of nodeRedVersions) {
         return largest?.camera ?? false;
       };
       await waitFor('the door in the big tile', async () => (await big()) === 'door', 15000, 300);
-      await red.inject(idOf(flow, 'inject', 'grid'));
+      await suite.red.inject(idOf(flow, 'inject', 'grid'));
       await waitFor(
         'the grid back',
         async () => {
@@ -302,7 +296,7 @@ for (const version of nodeRedVersions) {
 
     test('ten redeploys leave one engine and one listening port; SIGINT stops everything within 5 s', async (t) => {
       await deployExample('focus-on-motion');
-      const pid = red.pid;
+      const pid = suite.red.pid;
       const allLive = async (): Promise<boolean> => {
         const document = await stats();
         return document !== false && document.cameras.every((c) => c.state === 'live');
@@ -318,12 +312,12 @@ for (const version of nodeRedVersions) {
         threads <= threadsAfterOne + 6,
         `threads ${threadsAfterOne} → ${threads} after ten redeploys`,
       );
-      const stopMs = await red.stop();
+      const stopMs = await suite.red.stop();
       t.diagnostic(
         `threads ${threadsAfterOne} after one deploy, ${threads} after eleven; SIGINT → exit in ${stopMs} ms`,
       );
       assert.ok(stopMs < 5000, `Node-RED took ${stopMs} ms to stop`);
-      const tail = red.log.slice(red.log.lastIndexOf('Stopping flows'));
+      const tail = suite.red.log.slice(suite.red.log.lastIndexOf('Stopping flows'));
       assert.match(
         tail,
         /\[stitcher\] stopped[\s\S]*Stopped flows/,

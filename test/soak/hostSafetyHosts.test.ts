@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CorruptingRtspProxy } from '../fixtures/corruptingRtspProxy';
-import { freePort, startCameras, type RtspCamera } from '../fixtures/rtspCamera';
+import { startCameras, type RtspCamera } from '../fixtures/rtspCamera';
 import { HomebridgeProcess } from '../helpers/homebridgeRunner';
-import { nodeRedVersions, NodeRedRuntime } from '../helpers/nodeRedRuntime';
+import { nodeRedVersions, startedNodeRed } from '../helpers/nodeRedRuntime';
 import { sleep, waitFor } from '../helpers/wait';
 import { fullSoak, scaled } from './soakScale';
 
@@ -43,19 +43,7 @@ type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) {
   describe(`host safety in ${version.label}`, { timeout: 120_000 }, () => {
-    let red: NodeRedRuntime;
-    let enginePort = 0;
-
-    before(async () => {
-      const { node, redJs } = await version.runtime();
-      red = new NodeRedRuntime({ node, redJs, port: await freePort() });
-      enginePort = await freePort();
-      await red.start();
-    });
-
-    after(async () => {
-      await red?.dispose();
-    });
+    const suite = startedNodeRed(version);
 
     test('a throwing function node, an unknown command and failing cameras: Node-RED stays up and says what is wrong', async () => {
       const tab = 'h-tab';
@@ -70,7 +58,7 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
           height: '180',
           fps: '25',
           layout: '{"preset": "grid", "rows": 1, "columns": 3}',
-          port: String(enginePort),
+          port: String(suite.enginePort),
           host: '127.0.0.1',
         },
         {
@@ -122,15 +110,15 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
           wires: [],
         },
       ];
-      await red.deploy(flow);
+      await suite.red.deploy(flow);
       const fail = (error: Error): never => {
         throw new Error(
-          `${error.message}\nlog: ${red.log}\ncomms: ${JSON.stringify(red.comms).slice(-2000)}`,
+          `${error.message}\nlog: ${suite.red.log}\ncomms: ${JSON.stringify(suite.red.comms).slice(-2000)}`,
         );
       };
       const tiles = async () =>
         (
-          (await fetch(`http://127.0.0.1:${enginePort}/stats`)
+          (await fetch(`http://127.0.0.1:${suite.enginePort}/stats`)
             .then((r) => r.json())
             .catch(() => ({ tiles: [] }))) as { tiles: { camera: string; state: string }[] }
         ).tiles;
@@ -139,33 +127,33 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
         async () => (await tiles()).some((t) => t.camera === 'good' && t.state === 'live'),
         20000,
       ).catch(fail);
-      await red.inject('h-inject');
+      await suite.red.inject('h-inject');
       await waitFor(
         'the unknown command caught',
-        () => red.debugOf('h-caught').some((m) => /command/.test(m)),
+        () => suite.red.debugOf('h-caught').some((m) => /command/.test(m)),
         5000,
       ).catch(fail);
       await sleep(seconds * 1000); // the function keeps throwing, the mangled camera keeps failing
 
-      assert.equal(red.alive, true, `Node-RED exited; log: ${red.log}`);
+      assert.equal(suite.red.alive, true, `Node-RED exited; log: ${suite.red.log}`);
       assert.match(
-        red.printed,
+        suite.red.printed,
         /a user function that throws on every message/,
         "the function's error reaches Node-RED's log",
       );
       await waitFor(
         'the status to name the undecodable camera',
-        () => /offline: .*odd/.test(red.statusOf('h-status') ?? ''),
+        () => /offline: .*odd/.test(suite.red.statusOf('h-status') ?? ''),
         15000,
       ).catch(fail);
-      const snapshot = await fetch(`http://127.0.0.1:${enginePort}/snapshot.jpg`);
+      const snapshot = await fetch(`http://127.0.0.1:${suite.enginePort}/snapshot.jpg`);
       assert.equal(snapshot.status, 200, 'the mosaic is still served');
       assert.equal(
         (await tiles()).find((t) => t.camera === 'good')?.state,
         'live',
         'the good camera still plays',
       );
-      const stats = (await (await fetch(`http://127.0.0.1:${enginePort}/stats`)).json()) as {
+      const stats = (await (await fetch(`http://127.0.0.1:${suite.enginePort}/stats`)).json()) as {
         cameras: { name: string; errors: number }[];
       };
       const mangled = stats.cameras.find((c) => c.name === 'mangled');

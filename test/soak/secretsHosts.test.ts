@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, startCameras, type RtspCamera } from '../fixtures/rtspCamera';
 import { HomebridgeProcess } from '../helpers/homebridgeRunner';
-import { nodeRedVersions, NodeRedRuntime } from '../helpers/nodeRedRuntime';
+import { nodeRedVersions, startedNodeRed } from '../helpers/nodeRedRuntime';
 import { sleep, waitFor } from '../helpers/wait';
 import { fullSoak } from './soakScale';
 
@@ -53,19 +53,7 @@ type FlowNode = Record<string, unknown> & { id: string; type: string };
 // Node-RED 4 on this Node.js in npm test; Node-RED 5 on Node 22 as well in the full soak.
 for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) {
   describe(`secrets in ${version.label}`, { timeout: 120_000 }, () => {
-    let red: NodeRedRuntime;
-    let enginePort = 0;
-
-    before(async () => {
-      const { node, redJs } = await version.runtime();
-      red = new NodeRedRuntime({ node, redJs, port: await freePort() });
-      enginePort = await freePort();
-      await red.start();
-    });
-
-    after(async () => {
-      await red?.dispose();
-    });
+    const suite = startedNodeRed(version);
 
     test('no planted secret in the log, status, debug, /flows, the flows file or /stats', async () => {
       const ids = {
@@ -107,7 +95,7 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
           bitrate: '300000',
           staleTimeoutMs: '5000',
           layout: '{"preset": "grid", "rows": 1, "columns": 2}',
-          port: String(enginePort),
+          port: String(suite.enginePort),
           host: '127.0.0.1',
           // As the editor sends what a user typed into the credential fields.
           credentials: {
@@ -144,43 +132,43 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
           wires: [[ids.status]],
         },
       ];
-      await red.deploy(flow);
-      const changes = () => red.debugOf(ids.changes).join('\n');
+      await suite.red.deploy(flow);
+      const changes = () => suite.red.debugOf(ids.changes).join('\n');
       await waitFor(
         "the good camera live and the refused one's 401",
         () => /good/.test(changes()) && /live/.test(changes()) && /401|unauthori[sz]ed/i.test(changes()),
         20000,
       ).catch((error: Error) => {
         throw new Error(
-          `${error.message}\ndebug: ${changes()}\ncomms: ${JSON.stringify(red.comms).slice(-3000)}\nlog: ${red.log}`,
+          `${error.message}\ndebug: ${changes()}\ncomms: ${JSON.stringify(suite.red.comms).slice(-3000)}\nlog: ${suite.red.log}`,
         );
       });
-      await red.inject(ids.inject);
-      await waitFor('stats in the debug sidebar', () => red.debugOf(ids.stats).length > 0, 5000);
+      await suite.red.inject(ids.inject);
+      await waitFor('stats in the debug sidebar', () => suite.red.debugOf(ids.stats).length > 0, 5000);
       await sleep(1500); // a few more stats messages, an output retry or two
 
-      const stats = await fetch(`http://127.0.0.1:${enginePort}/stats`, {
+      const stats = await fetch(`http://127.0.0.1:${suite.enginePort}/stats`, {
         headers: { Authorization: `Bearer ${planted.token}` },
       });
       assert.equal(stats.status, 200);
       const statsText = await stats.text();
       assert.equal(
-        (await fetch(`http://127.0.0.1:${enginePort}/stats`)).status,
+        (await fetch(`http://127.0.0.1:${suite.enginePort}/stats`)).status,
         401,
         'the token guards /stats',
       );
-      const flows = JSON.stringify(await red.get<unknown>('/flows'));
+      const flows = JSON.stringify(await suite.red.get<unknown>('/flows'));
       const editorCredentials = JSON.stringify(
-        await red.get<unknown>(`/credentials/mosaic-engine/${ids.engine}`),
+        await suite.red.get<unknown>(`/credentials/mosaic-engine/${ids.engine}`),
       );
-      await red.stop();
-      const flowsFile = readFileSync(join(red.userDir, 'flows.json'), 'utf8');
+      await suite.red.stop();
+      const flowsFile = readFileSync(join(suite.red.userDir, 'flows.json'), 'utf8');
       // The runtime keeps the last 20,000 characters it printed; `log` shows only 4,000 of them.
-      const log = (red as unknown as { output: string }).output;
-      const comms = JSON.stringify(red.comms);
+      const log = (suite.red as unknown as { output: string }).output;
+      const comms = JSON.stringify(suite.red.comms);
       if (process.env.SECRETS_SHOW_LOG) process.stdout.write(`${log}\n${comms}\n${statsText}\n`);
       process.stdout.write(
-        `# secrets ${version.label}: log ${log.length} chars, comms ${red.comms.length} messages, flows ${flows.length} chars, /stats ${statsText.length} chars\n`,
+        `# secrets ${version.label}: log ${log.length} chars, comms ${suite.red.comms.length} messages, flows ${flows.length} chars, /stats ${statsText.length} chars\n`,
       );
 
       assert.ok(/viewer:\*\*\*@|\*\*\*/.test(comms + log + statsText), 'URLs appear, masked');
