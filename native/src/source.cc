@@ -251,9 +251,9 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
     const int result = av_read_frame(input, packet.get());
     if (result < 0) {
       if (interrupt_.stopping()) return;
-      Fail(result == AVERROR_EXIT || interrupt_.DeadlinePassed() ? "no data for " + std::to_string(options_.read_timeout_ms) +
-                                        " ms"
-                                  : AvErrorText("read", result));
+      const bool timed_out = result == AVERROR_EXIT || interrupt_.DeadlinePassed();
+      Fail(timed_out ? "no data for " + std::to_string(options_.read_timeout_ms) + " ms"
+                     : AvErrorText("read", result));
       return;
     }
     if (packet->stream_index != stream_index) {
