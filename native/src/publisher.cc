@@ -110,7 +110,9 @@ void Publisher::Run() {
       stats_.reconnects++;
     }
     first_attempt = false;
-    SetState(PublisherState::kConnecting, "");
+    // As a camera (Source::Run): a failed output stays offline, with its reason, while it is
+    // retried, so a media server that hangs reads offline rather than "connecting".
+    if (Stats().state != PublisherState::kOffline) SetState(PublisherState::kConnecting, "");
     // A receiver can only start on an IDR (with SPS/PPS): ask for one and wait for it.
     if (request_keyframe_) request_keyframe_();
     std::shared_ptr<const AccessUnit> keyframe = NextUnit(true);
