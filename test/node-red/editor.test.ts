@@ -192,24 +192,32 @@ for (const version of nodeRedVersions) {
           timeout: 5000,
         });
         await page.click('#red-ui-header-button-deploy');
-        const credentials = await waitFor(
-          'the new user deployed',
+        // GET /flows answers the array (API v1) or {rev, flows} (v2, Node-RED 5's default).
+        const runtime = red; // narrowed by the assert above, which closures do not see
+        const deployedCameras = async (): Promise<Record<string, unknown>[]> => {
+          const body = await runtime.get<Record<string, unknown>[] | { flows: Record<string, unknown>[] }>(
+            '/flows',
+          );
+          const flows = Array.isArray(body) ? body : body.flows;
+          return (flows.find((n) => n['id'] === engineId)?.['cameras'] ?? []) as Record<string, unknown>[];
+        };
+        // Node-RED 5 can show a deploy's credentials a moment before its flows: the deploy is
+        // done when both have the edit (the new user, the substream typed in).
+        const { credentials, cameras } = await waitFor(
+          'the edit deployed',
           async () => {
             const stored = await red?.get<{ users?: string; has_passwords?: boolean }>(
               `/credentials/mosaic-engine/${engineId}`,
             );
-            return stored?.users?.includes('bob') && stored;
+            const deployed = await deployedCameras();
+            return stored?.users?.includes('bob') && deployed[0]?.['subUrl'] !== undefined
+              ? { credentials: stored, cameras: deployed }
+              : undefined;
           },
           15000,
           300,
         );
         assert.deepEqual(JSON.parse(String(credentials.users)), { door: 'admin', garden: 'bob' });
-        // GET /flows answers the array (API v1) or {rev, flows} (v2, Node-RED 5's default).
-        const body = await red.get<Record<string, unknown>[] | { flows: Record<string, unknown>[] }>(
-          '/flows',
-        );
-        const flows = Array.isArray(body) ? body : body.flows;
-        const cameras = flows.find((n) => n['id'] === engineId)?.['cameras'] as Record<string, unknown>[];
         assert.equal(cameras[0]['subUrl'], 'demo:color?c=red&size=320x180&rate=25');
         assert.equal(cameras[0]['title'], 'Front door');
         assert.equal(cameras[0]['motion'], undefined, 'defaults are not written out');
