@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import type { MosaicRuntime } from './mosaicRuntime';
-import type { Node, NodeApi, NodeStatus } from './nodeRedTypes';
+import type { Node, NodeApi, NodeMessage, NodeStatus } from './nodeRedTypes';
 
 /** A mosaic-engine config node: what mosaic-control, -status and -snapshot find via `engine`. */
 export interface MosaicEngineNode extends Node {
@@ -21,6 +21,21 @@ export function findMosaic(RED: NodeApi, node: Node, engineId: unknown): MosaicR
     return undefined;
   }
   return mosaic;
+}
+
+/** A node's "Mosaic" property: the name of one of the engine's mosaics, or undefined (the first). */
+export function nodeMosaicName(property: unknown): string | undefined {
+  return typeof property === 'string' && property.trim() !== '' ? property.trim() : undefined;
+}
+
+/** `msg.mosaic`: a mosaic name, or undefined when empty or absent; anything else is a ConfigError. */
+export function messageMosaic(msg: NodeMessage): string | undefined {
+  const value = msg['mosaic'];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new ConfigError([{ field: 'mosaic', reason: 'must be a mosaic name (a string)' }]);
+  }
+  return value;
 }
 
 /** A short text for a node status: the first issue of a ConfigError, else the message. */

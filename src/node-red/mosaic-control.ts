@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors';
 import type { Tile } from '../core/layout/tile';
 import type { Stitcher } from '../core/stitcher/stitcher';
 import { parseCommand, type ControlCommand } from './controlCommand';
-import { failureStatus, findMosaic } from './engineClient';
+import { failureStatus, findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
 import type { MosaicRuntime } from './mosaicRuntime';
 import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
 
@@ -23,8 +23,7 @@ export = function register(RED: NodeApi): void {
   function MosaicControl(this: Node, def: MosaicControlDef): void {
     RED.nodes.createNode(this, def);
     const mosaic = findMosaic(RED, this, def.engine);
-    const nodeMosaic =
-      typeof def.mosaic === 'string' && def.mosaic.trim() !== '' ? def.mosaic.trim() : undefined;
+    const nodeMosaic = nodeMosaicName(def.mosaic);
     // One return timer per mosaic: a focus on the hallway TV leaves the kitchen's timer alone.
     const pending = new Map<string, PendingReturn>();
 
@@ -155,16 +154,6 @@ export = function register(RED: NodeApi): void {
   }
   RED.nodes.registerType('mosaic-control', MosaicControl);
 };
-
-/** `msg.mosaic`: a mosaic name, or empty/absent for the node's own. */
-function messageMosaic(msg: NodeMessage): string | undefined {
-  const value = msg['mosaic'];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') {
-    throw new ConfigError([{ field: 'mosaic', reason: 'must be a mosaic name (a string)' }]);
-  }
-  return value;
-}
 
 /** `hall: ` before a status text when the engine shows several mosaics (whose is it?). */
 function prefix(stitcher: Stitcher): string {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors';
-import { failureStatus, findMosaic } from './engineClient';
+import { failureStatus, findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
 import { snapshotOptions, type SnapshotOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
 
@@ -20,8 +20,7 @@ export = function register(RED: NodeApi): void {
   function MosaicSnapshot(this: Node, def: MosaicSnapshotDef): void {
     RED.nodes.createNode(this, def);
     const mosaic = findMosaic(RED, this, def.engine);
-    const nodeMosaic =
-      typeof def.mosaic === 'string' && def.mosaic.trim() !== '' ? def.mosaic.trim() : undefined;
+    const nodeMosaic = nodeMosaicName(def.mosaic);
     let defaults: SnapshotOptions = {};
     try {
       defaults = snapshotOptions({ width: def.width, height: def.height, quality: def.quality }, '');
@@ -47,10 +46,7 @@ export = function register(RED: NodeApi): void {
       }
       let taken = '';
       const take = async (): Promise<Buffer> => {
-        const asked = msg['mosaic'];
-        if (asked !== undefined && asked !== null && asked !== '' && typeof asked !== 'string') {
-          throw new ConfigError([{ field: 'mosaic', reason: 'must be a mosaic name (a string)' }]);
-        }
+        const asked = messageMosaic(msg);
         const override = msg['snapshot'];
         if (override !== undefined && !isRecord(override)) {
           throw new ConfigError([
@@ -60,7 +56,7 @@ export = function register(RED: NodeApi): void {
         const options =
           override === undefined ? defaults : { ...defaults, ...snapshotOptions(override, 'snapshot') };
         const engine = await mosaic.whenRunning();
-        const stitcher = engine.mosaic(typeof asked === 'string' && asked !== '' ? asked : nodeMosaic);
+        const stitcher = engine.mosaic(asked ?? nodeMosaic);
         taken = stitcher.mosaic.name;
         return stitcher.snapshot(options);
       };

@@ -1,7 +1,7 @@
 import type { Engine } from '../core/engine';
 import type { MotionEvent } from '../core/stitcher/cameraHub';
 import type { TileStateEvent } from '../core/stitcher/stitcher';
-import { failureStatus, findMosaic } from './engineClient';
+import { failureStatus, findMosaic, nodeMosaicName } from './engineClient';
 import { liveStatus } from './liveStatus';
 import { statusOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
@@ -19,8 +19,7 @@ export = function register(RED: NodeApi): void {
   function MosaicStatus(this: Node, def: MosaicStatusDef): void {
     RED.nodes.createNode(this, def);
     const mosaic = findMosaic(RED, this, def.engine);
-    const nodeMosaic =
-      typeof def.mosaic === 'string' && def.mosaic.trim() !== '' ? def.mosaic.trim() : undefined;
+    const nodeMosaic = nodeMosaicName(def.mosaic);
     let timer: NodeJS.Timeout | undefined;
     let closed = false;
 
