@@ -1,12 +1,13 @@
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
 import { mosaicDefinitions } from '../core/config/mosaicDefinitions';
+import { configPasswords } from '../core/config/redactIssues';
 import { validateConfig } from '../core/config/validateConfig';
 import { ConfigError } from '../core/errors';
 import { createLogger, type Logger, type LogSink } from '../core/logger';
 import { CameraHub } from '../core/stitcher/cameraHub';
 import { Stitcher } from '../core/stitcher/stitcher';
 import { homebridgeLogSink } from './homebridgeLogSink';
-import { accessoryName, accessoryUuidSeed, platformSecrets, splitPlatformConfig } from './platformConfig';
+import { accessoryName, accessoryUuidSeed, splitPlatformConfig } from './platformConfig';
 import { PLATFORM_NAME, PLUGIN_NAME } from './settings';
 import { StreamingDelegate } from './streamingDelegate';
 
@@ -48,7 +49,7 @@ export class CameraMosaicPlatform implements DynamicPlatformPlugin {
   ) {
     const { name, mosaic } = splitPlatformConfig(config);
     const sink = homebridgeLogSink(log);
-    const secrets = platformSecrets(mosaic);
+    const secrets = configPasswords(mosaic);
     this.logger = createLogger('homekit', sink, secrets);
     this.media = this.createMedia(name, mosaic, sink, secrets);
     // A rejected promise here would be unhandled and end the whole bridge: log it instead.

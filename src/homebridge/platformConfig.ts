@@ -1,7 +1,6 @@
 import type { PlatformConfig } from 'homebridge';
 import { labelsSchema } from '../core/config/labelsSchema';
 import { outputSchema } from '../core/config/outputSchema';
-import { urlPasswords } from '../core/redact';
 import { DEFAULT_ACCESSORY_NAME, PLUGIN_NAME } from './settings';
 
 /** Keys Homebridge itself puts in a platform's block; everything else is the mosaic's config. */
@@ -67,19 +66,4 @@ export function accessoryName(platformName: string, mosaic: string | undefined):
  */
 export function accessoryUuidSeed(platformName: string, mosaic: string | undefined): string {
   return mosaic === undefined ? `${PLUGIN_NAME}:${platformName}` : `${PLUGIN_NAME}:${platformName}:${mosaic}`;
-}
-
-/** The passwords in the document's camera URLs (main and sub) and publish URLs, to mask in logs. */
-export function platformSecrets(document: Record<string, unknown>): string[] {
-  const urls: unknown[] = [];
-  const records = (value: unknown): Record<string, unknown>[] =>
-    Array.isArray(value)
-      ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
-      : [];
-  for (const camera of records(document['cameras'])) urls.push(camera['url'], camera['subUrl']);
-  for (const output of records(document['outputs'])) urls.push(output['url']);
-  for (const mosaic of records(document['mosaics'])) {
-    for (const output of records(mosaic['outputs'])) urls.push(output['url']);
-  }
-  return urls.flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : []));
 }

@@ -17,14 +17,21 @@ export function redactIssues(issues: readonly ConfigIssue[], secrets: readonly s
   }));
 }
 
-/** The passwords of every camera URL in a config document, whatever shape it is in. */
-export function cameraPasswords(document: unknown): string[] {
-  if (typeof document !== 'object' || document === null || !('cameras' in document)) return [];
-  const { cameras } = document;
-  if (!Array.isArray(cameras)) return [];
-  return cameras.flatMap((camera: unknown) => {
-    const url: unknown =
-      typeof camera === 'object' && camera !== null && 'url' in camera ? camera.url : undefined;
-    return typeof url === 'string' ? urlPasswords(url) : [];
-  });
+/**
+ * The passwords of every URL in a config document, whatever shape it is in: each camera's `url`
+ * and `subUrl`, and each publishing output's `url`, top-level or in one of `mosaics`.
+ */
+export function configPasswords(document: unknown): string[] {
+  const records = (value: unknown): Record<string, unknown>[] =>
+    Array.isArray(value)
+      ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
+      : [];
+  const root = records([document])[0] ?? {};
+  const urls: unknown[] = [];
+  for (const camera of records(root['cameras'])) urls.push(camera['url'], camera['subUrl']);
+  for (const output of records(root['outputs'])) urls.push(output['url']);
+  for (const mosaic of records(root['mosaics'])) {
+    for (const output of records(mosaic['outputs'])) urls.push(output['url']);
+  }
+  return urls.flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : []));
 }

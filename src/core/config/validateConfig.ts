@@ -7,7 +7,7 @@ import { layoutSchema, type LayoutConfig } from './layoutSchema';
 import { lazyValidator } from './loadValidator';
 import { mosaicConfigSchema, type MosaicConfig } from './mosaicConfigSchema';
 import { mosaicDefinitions, type MosaicDefinition } from './mosaicDefinitions';
-import { cameraPasswords, redactIssues } from './redactIssues';
+import { configPasswords, redactIssues } from './redactIssues';
 
 const configValidator = lazyValidator<MosaicConfig>('mosaicConfig', mosaicConfigSchema);
 const layoutValidator = lazyValidator<LayoutConfig>('layout', layoutSchema);
@@ -18,7 +18,7 @@ const layoutValidator = lazyValidator<LayoutConfig>('layout', layoutSchema);
  * the user wrote it (`cameras[1].url`), with camera passwords masked.
  */
 export function validateConfig(document: unknown): MosaicConfig {
-  const secrets = cameraPasswords(document);
+  const secrets = configPasswords(document);
   const config = plainCopy(document, '');
   const matchesConfigSchema = configValidator();
   if (!matchesConfigSchema(config)) {
