@@ -176,8 +176,7 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
 
   private async startOnce(): Promise<void> {
     try {
-      this.hub.start();
-      for (const { stitcher } of this.served) await stitcher.start();
+      await this.startMedia();
       this.address = await this.server.listen();
     } catch (error) {
       await this.stopMedia();
@@ -190,8 +189,17 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     this.safeEmit('start');
   }
 
-  /** Every mosaic, then the cameras; logs instead of rejecting. */
-  private async stopMedia(): Promise<void> {
+  /**
+   * Starts the cameras, then each mosaic that is not running (again after stopMedia()); the HTTP
+   * server is left as it is.
+   */
+  async startMedia(): Promise<void> {
+    this.hub.start();
+    for (const { stitcher } of this.served) if (!stitcher.running) await stitcher.start();
+  }
+
+  /** Stops every mosaic, then the cameras; the HTTP server keeps its port. Logs instead of rejecting. */
+  async stopMedia(): Promise<void> {
     await Promise.all(
       this.served.map(({ stitcher }) =>
         stitcher

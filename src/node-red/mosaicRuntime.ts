@@ -86,9 +86,7 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
     await this.starting?.catch(() => undefined);
     const engine = this.engine;
     if (!engine) return;
-    const stopping = Promise.all([...engine.mosaics.values()].map((stitcher) => stitcher.stop())).then(() =>
-      engine.hub.stop(),
-    );
+    const stopping = engine.stopMedia();
     this.stopping = stopping;
     try {
       await stopping;
@@ -111,8 +109,7 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
       else {
         // After a stop (once it has finished): the cameras first, then each mosaic over them.
         await this.stopping?.catch(() => undefined);
-        engine.hub.start();
-        for (const stitcher of engine.mosaics.values()) if (!stitcher.running) await stitcher.start();
+        await engine.startMedia();
       }
     } catch (error) {
       if (engine.port === 0) {
