@@ -3,11 +3,15 @@
  * does (werift's DTLS handshakes for other sessions would otherwise stall their event loop and
  * show up as frame gaps that the server never caused). Connects them, waits until each has a
  * keyframe, prints `READY`, counts for SECONDS (or, with `-`, until its stdin ends), prints one
- * JSON line of what each received in that window, and closes them.
+ * JSON line of what each received in that window, and closes them. Their sockets get the larger
+ * receive buffers that sharing one event loop among many viewers needs (viewerSocketBuffers.ts).
  * usage: node dist/test/helpers/viewerSwarm.js ENDPOINT N SECONDS|-
  */
+import { enlargeUdpReceiveBuffers } from './viewerSocketBuffers';
 import { waitFor } from './wait';
 import { WhepClient } from './whepClient';
+
+enlargeUdpReceiveBuffers(4 * 1024 * 1024);
 
 /** What one viewer received between READY and the end of the window. */
 export interface SwarmViewerFigures {
