@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "av_error.h"
+#include "thread_name.h"
 #include "url_text.h"
 
 namespace mosaic {
@@ -64,7 +65,12 @@ Publisher::~Publisher() {
   Join();
 }
 
-void Publisher::Start() { thread_ = std::thread([this] { Run(); }); }
+void Publisher::Start() {
+  thread_ = std::thread([this] {
+    NameThisThread("cm-pub " + options_.id);
+    Run();
+  });
+}
 
 void Publisher::RequestStop() {
   std::lock_guard<std::mutex> lock(mutex_);

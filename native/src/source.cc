@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "av_error.h"
+#include "thread_name.h"
 #include "url_text.h"
 
 namespace mosaic {
@@ -65,7 +66,10 @@ void Source::Start() {
   }
   interrupt_.Rearm();
   running_ = true;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread((stream_ == "sub" ? "cm-sub " : "cm-cam ") + options_.name);
+    Run();
+  });
 }
 
 void Source::MarkIdle() { SetState(SourceState::kIdle, ""); }

@@ -1,6 +1,7 @@
 #include "source_pool.h"
 
 #include "ffmpeg.h"
+#include "thread_name.h"
 
 namespace mosaic {
 namespace {
@@ -44,7 +45,10 @@ void SourcePool::Start() {
       camera.main->Start();
     }
   }
-  housekeeping_ = std::thread([this] { RunHousekeeping(); });
+  housekeeping_ = std::thread([this] {
+    NameThisThread("cm-housekeeping");
+    RunHousekeeping();
+  });
 }
 
 void SourcePool::Stop() {

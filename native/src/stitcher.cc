@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "thread_name.h"
+
 namespace mosaic {
 namespace {
 
@@ -32,7 +34,10 @@ void Stitcher::Start() {
   if (started_) return;
   started_ = true;
   for (auto& publisher : publishers_) publisher->Start();
-  clock_ = std::thread([this] { RunClock(); });
+  clock_ = std::thread([this] {
+    NameThisThread("cm-clock");
+    RunClock();
+  });
 }
 
 void Stitcher::Stop() {

@@ -7,6 +7,11 @@ export function threadCount(): number {
   return readdirSync('/proc/self/task').length;
 }
 
+/** The names of this process's threads (what `top -H` and `ps -L` show). */
+export function threadNames(): string[] {
+  return readdirSync('/proc/self/task').map((task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim());
+}
+
 /** Open file descriptors of this process. */
 export function openFdCount(): number {
   return readdirSync('/proc/self/fd').length;

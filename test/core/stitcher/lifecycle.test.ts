@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Stitcher } from '../../../src/core/stitcher/stitcher';
-import { openFdCount, rssMiB, threadCount } from '../../helpers/processUsage';
+import { openFdCount, rssMiB, threadCount, threadNames } from '../../helpers/processUsage';
 import { sleep, waitFor } from '../../helpers/wait';
 
 // A "camera" that accepts the TCP connection and then never answers: the worst case for stop().
@@ -65,6 +65,18 @@ test('start/stop 20 times grows neither threads, descriptors nor memory', async 
   assert.equal(end.threads, baseline.threads, `threads ${baseline.threads} → ${end.threads}`);
   assert.ok(end.fds <= baseline.fds, `file descriptors ${baseline.fds} → ${end.fds}`);
   assert.ok(end.rss - baseline.rss < 40, `RSS ${baseline.rss.toFixed(1)} → ${end.rss.toFixed(1)} MiB`);
+});
+
+test('top -H names each camera\'s thread and the output clock, and they go with stop()', async () => {
+  const stitcher = new Stitcher(config());
+  await stitcher.start();
+  await waitFor('frames', () => stitcher.stats().output.frames >= 3, 5000, 20);
+  const running = threadNames();
+  for (const name of ['cm-cam a', 'cm-cam b', 'cm-cam silent', 'cm-clock'])
+    assert.ok(running.includes(name), `no thread "${name}" among ${running.join(', ')}`);
+  await stitcher.stop();
+  const left = threadNames().filter((name) => name.startsWith('cm-cam') || name === 'cm-clock');
+  assert.deepEqual(left, []);
 });
 
 test('stop() is idempotent and a stopped stitcher can start again', async () => {
