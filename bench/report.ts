@@ -8,24 +8,32 @@ export interface BenchReport {
   viewers?: ViewerFigures;
 }
 
+function windowOf(report: BenchReport): number {
+  return report.results[0]?.windowSeconds ?? 0;
+}
+
 /** The results as the Markdown table the README links. */
 export function markdownReport(report: BenchReport): string {
   const lines = [
     `# camera-mosaic benchmark (${report.date}, ${report.machine})`,
     '',
-    'CPU = process user+sys seconds per output second (1.0 = one core busy); each scenario measures',
-    'ours, the reference and the floor on the same cameras in the same run.',
+    'CPU = process user+sys seconds per output second (1.0 = one core busy) in the steady state: over a',
+    `window of ${windowOf(report)} s that opens 3 s after the process's first output frame, so neither ffmpeg's probing`,
+    "of its inputs nor Node's start-up is counted. Ours and the reference take turns on the same cameras; each",
+    'figure is the median of its rounds, and "rounds" lists ours / xstack of each round.',
     '',
-    '| scenario | ours CPU | xstack CPU | ours / xstack | floor CPU | over floor | ours RSS MiB | xstack RSS MiB | latency p50/p95/p99 ms |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| scenario | ours CPU | xstack CPU | ours / xstack | rounds | floor CPU | over floor | ours RSS MiB | xstack RSS MiB | latency p50/p95/p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...report.results.map(
       (r) =>
         `| ${r.scenario} | ${r.ours.cpuPerOutputSecond} | ${r.reference.cpuPerOutputSecond} | ${r.ratioToReference} | ` +
+        `${r.rounds.map((round) => (round.ours / round.reference).toFixed(2)).join(', ')} | ` +
         `${r.floor.cpuPerOutputSecond} | ${r.overheadAboveFloorPercent} % | ${r.ours.peakRssMiB} | ${r.reference.peakRssMiB} | ` +
         `${r.ours.latencyMs.p50} / ${r.ours.latencyMs.p95} / ${r.ours.latencyMs.p99} |`,
     ),
     '',
-    'Floor = each camera decoded alone (`ffmpeg -i URL -f null -`) + one encode of our recorded canvas.',
+    'Floor = each camera decoded alone (`ffmpeg -i URL -f null -`, over the same window) + one encode of our',
+    'recorded canvas.',
     '',
   ];
   if (report.results[0]) lines.push('Reference command (scenario 1):', '', '```', report.results[0].reference.command, '```', '');
@@ -39,13 +47,18 @@ export function markdownReport(report: BenchReport): string {
         'at most 25 each, on the same 2 cores; "sent" is the slowest viewer\'s access units per second from the server\'s /stats, ' +
         '"received" the median viewer\'s whole frames per second):',
       '',
-      '| viewers | viewer processes | server CPU % | CPU % per viewer | sent fps | received fps | lost packets | broken frames |',
-      '|---|---|---|---|---|---|---|---|',
+      '| viewers | viewer processes | server CPU % | CPU % per viewer | sent fps | received fps | lost packets | broken frames | UDP receive-buffer drops |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...viewers.fanout.map(
         (f) =>
           `| ${f.viewers} | ${f.swarmProcesses} | ${f.serverCpuPercent} | ${f.cpuPerViewerPercent} | ${f.sentFramesPerViewerPerSecond} | ` +
-          `${f.framesPerViewerPerSecond} | ${f.lostPackets} | ${f.brokenFrames} |`,
+          `${f.framesPerViewerPerSecond} | ${f.lostPackets} | ${f.brokenFrames} | ${f.udpReceiveBufferDrops} |`,
       ),
+      '',
+      'UDP receive-buffer drops are the host\'s (RcvbufErrors in /proc/net/snmp and snmp6) over the window: packets the',
+      "kernel dropped because a socket's buffer was full. Each viewer socket gets a 4 MiB buffer",
+      '(test/helpers/viewerSocketBuffers.ts): 25 viewers share one event loop here, where a browser reads its one',
+      'stream on its own machine.',
       '',
     );
   }

@@ -1,21 +1,27 @@
 /**
- * Runs one Stitcher from a config file for a number of seconds, in its own process so its cost
- * can be measured alone; prints one JSON line with output frames and latency at the end.
- * usage: node dist/bench/runStitcher.js CONFIG.json SECONDS [RECORD.h264]
+ * Runs one Stitcher from a config file until SIGTERM or SIGINT, in its own process so its cost can
+ * be measured alone. Like ffmpeg's `-progress`, it prints `frame=N` (output frames so far) four
+ * times a second; at the end, one JSON line with output frames and latency.
+ * usage: node dist/bench/runStitcher.js CONFIG.json [RECORD.h264]
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Stitcher } from '../src/core/stitcher/stitcher';
 import { createLogger } from '../src/core/logger';
 
 async function main(): Promise<void> {
-  const [configPath, seconds, recordPath] = process.argv.slice(2);
+  const [configPath, recordPath] = process.argv.slice(2);
   const stitcher = new Stitcher(JSON.parse(readFileSync(configPath, 'utf8')), {
     logger: createLogger('bench', () => undefined),
   });
   const recording = recordPath ? createWriteStream(recordPath) : undefined;
   if (recording) stitcher.on('accessunit', (unit) => recording.write(unit.data));
   await stitcher.start();
-  await new Promise((resolve) => setTimeout(resolve, Number(seconds) * 1000));
+  const progress = setInterval(() => process.stdout.write(`frame=${stitcher.stats().output.frames}\n`), 250);
+  await new Promise((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  clearInterval(progress);
   const { output, cameras } = stitcher.stats();
   await stitcher.stop();
   await new Promise<void>((resolve) => (recording ? recording.end(resolve) : resolve()));

@@ -86,8 +86,8 @@ export function ffmpegEncoderArgs(scenario: Scenario): string[] {
   ];
 }
 
-/** The reference: the same mosaic with ffmpeg's scale + xstack filters. */
-export function xstackCommand(scenario: Scenario, urls: string[], seconds: number): string[] {
+/** The reference: the same mosaic with ffmpeg's scale + xstack filters, running until stopped. */
+export function xstackCommand(scenario: Scenario, urls: string[]): string[] {
   const scales = scenario.rects.map((r, i) => `[${i}:v]scale=${r.width}:${r.height}[v${i}]`).join(';');
   const inputs = scenario.rects.map((_, i) => `[v${i}]`).join('');
   const layout = scenario.rects.map((r) => `${r.x}_${r.y}`).join('|');
@@ -96,6 +96,6 @@ export function xstackCommand(scenario: Scenario, urls: string[], seconds: numbe
     'ffmpeg', '-hide_banner', '-nostdin',
     ...urls.flatMap((url) => ['-rtsp_transport', 'tcp', '-i', url]),
     '-filter_complex', filter, '-map', '[v]', ...ffmpegEncoderArgs(scenario),
-    '-t', String(seconds), '-f', 'null', '-',
+    '-f', 'null', '-',
   ];
 }

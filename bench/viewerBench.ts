@@ -22,6 +22,8 @@ export interface FanoutRow {
   framesPerViewerPerSecond: number;
   lostPackets: number;
   brokenFrames: number;
+  /** Packets the kernel dropped at a full UDP receive buffer over the window, host-wide. */
+  udpReceiveBufferDrops: number;
 }
 
 export interface ViewerFigures {
@@ -38,6 +40,16 @@ const swarmScript = join(__dirname, '..', 'test', 'helpers', 'viewerSwarm.js');
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The host's count of UDP datagrams dropped at a full receive buffer, IPv4 and IPv6. */
+function udpReceiveBufferDrops(): number {
+  const udp = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = udp[0].split(' ');
+  const values = udp[1].split(' ');
+  const ipv4 = Number(values[names.indexOf('RcvbufErrors')]);
+  const ipv6 = /Udp6RcvbufErrors\s+(\d+)/.exec(readFileSync('/proc/net/snmp6', 'utf8'));
+  return ipv4 + (ipv6 ? Number(ipv6[1]) : 0);
 }
 
 async function cpuPercentOver(pid: number, seconds: number): Promise<number> {
@@ -108,7 +120,9 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
       });
       await Promise.all(swarms.map((s) => s.lines.find((l) => l === 'READY', 120000)));
       const sentBefore = await framesSentByViewer(port);
+      const dropsBefore = udpReceiveBufferDrops();
       const serverCpu = await cpuPercentOver(server.pid ?? 0, windowSeconds);
+      const drops = udpReceiveBufferDrops() - dropsBefore;
       const sentAfter = await framesSentByViewer(port);
       for (const swarm of swarms) swarm.child.stdin?.end();
       const received = (
@@ -125,6 +139,7 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
         framesPerViewerPerSecond: Math.round((median(received.map((r) => r.frames)) / windowSeconds) * 10) / 10,
         lostPackets: received.reduce((sum, r) => sum + r.lostPackets, 0),
         brokenFrames: received.reduce((sum, r) => sum + r.brokenFrames, 0),
+        udpReceiveBufferDrops: drops,
       });
       await sleep(1000);
     }

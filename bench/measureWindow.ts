@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { sleep, waitFor } from '../test/helpers/wait';
+
+/** What a long-running process costs once it is running, measured over a window of wall time. */
+export interface WindowCost {
+  /** User+sys CPU seconds per wall second over the window (1.0 = one core busy). */
+  cpuPerSecond: number;
+  /** Output frames per wall second over the window; 0 when the process reports none. */
+  framesPerSecond: number;
+  /** Peak resident memory up to the end of the window (VmHWM). */
+  peakRssMiB: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WindowOptions {
+  /** Seconds after the first output frame before the window opens: start-up is not the cost. */
+  warmupSeconds: number;
+  windowSeconds: number;
+  /** The latest frame count in a line of the process's stdout, if the line has one. */
+  frameCount: (line: string) => number | undefined;
+  /** Longest wait for the first output frame. */
+  startTimeoutMs: number;
+}
+
+/** CPU seconds (user+sys) a live process has used, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function peakRssMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+/**
+ * Runs `command` until it has produced output for `warmupSeconds`, measures its CPU and output
+ * frame rate over `windowSeconds`, then stops it with SIGTERM and waits for its exit. A mosaic runs
+ * for days, so its cost is the steady state: ffmpeg spends its first seconds probing every input
+ * and Node its first loading and compiling, neither of which a user pays again. The frame rate
+ * comes from the process's own progress lines, timed as they arrive.
+ */
+export async function measureWindow(command: string[], options: WindowOptions): Promise<WindowCost> {
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid ?? 0;
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  let latest = { frames: 0, at: 0 };
+  let exited = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const frames = options.frameCount(line);
+      if (frames !== undefined) latest = { frames, at: performance.now() };
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.once('exit', () => (exited = true));
+  // 'close' comes after the last output, which for runStitcher is its closing summary line.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let figures: Omit<WindowCost, 'stdout' | 'stderr'>;
+  try {
+    await waitFor('a first output frame', () => exited || latest.frames > 0, options.startTimeoutMs, 20);
+    if (exited) throw new Error(`${command[0]} exited before its first frame:\n${stderr.slice(-2000)}`);
+    await sleep(options.warmupSeconds * 1000);
+    const start = { cpu: cpuSeconds(pid), at: performance.now(), progress: latest };
+    await sleep(options.windowSeconds * 1000);
+    const end = { cpu: cpuSeconds(pid), at: performance.now(), progress: latest, peak: peakRssMiB(pid) };
+    if (exited) throw new Error(`${command[0]} exited during the window:\n${stderr.slice(-2000)}`);
+    const progressSeconds = (end.progress.at - start.progress.at) / 1000;
+    figures = {
+      cpuPerSecond: (end.cpu - start.cpu) / ((end.at - start.at) / 1000),
+      framesPerSecond: progressSeconds > 0 ? (end.progress.frames - start.progress.frames) / progressSeconds : 0,
+      peakRssMiB: end.peak,
+    };
+  } finally {
+    if (!exited) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    await closed;
+    clearTimeout(killer);
+  }
+  return { ...figures, stdout, stderr };
+}
