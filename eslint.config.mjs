@@ -15,7 +15,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/node-red/**', '**/homebridge/**'], message: 'core never imports an adapter' }] },
+        {
+          patterns: [
+            { group: ['**/node-red/**', '**/homebridge/**'], message: 'core never imports an adapter' },
+          ],
+        },
       ],
     },
   },

@@ -75,7 +75,8 @@ export async function measureWindow(command: string[], options: WindowOptions): 
     const progressSeconds = (end.progress.at - start.progress.at) / 1000;
     figures = {
       cpuPerSecond: (end.cpu - start.cpu) / ((end.at - start.at) / 1000),
-      framesPerSecond: progressSeconds > 0 ? (end.progress.frames - start.progress.frames) / progressSeconds : 0,
+      framesPerSecond:
+        progressSeconds > 0 ? (end.progress.frames - start.progress.frames) / progressSeconds : 0,
       peakRssMiB: end.peak,
     };
   } finally {

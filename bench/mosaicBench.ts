@@ -12,7 +12,14 @@ import { join } from 'node:path';
 import { startCameras } from '../test/fixtures/rtspCamera';
 import { measureCommand } from './measureCommand';
 import { measureWindow, type WindowCost } from './measureWindow';
-import { cameraNames, encoderSettings, ffmpegEncoderArgs, scenarios, xstackCommand, type Scenario } from './scenarios';
+import {
+  cameraNames,
+  encoderSettings,
+  ffmpegEncoderArgs,
+  scenarios,
+  xstackCommand,
+  type Scenario,
+} from './scenarios';
 import { measureViewers, type ViewerFigures } from './viewerBench';
 import { markdownReport, type BenchReport } from './report';
 
@@ -93,7 +100,14 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
       configPath,
       JSON.stringify({
         cameras: names.map((name, i) => ({ name, url: urls[i] })),
-        output: { width: scenario.width, height: scenario.height, fps: scenario.fps, bitrate, gop, preset: 'ultrafast' },
+        output: {
+          width: scenario.width,
+          height: scenario.height,
+          fps: scenario.fps,
+          bitrate,
+          gop,
+          preset: 'ultrafast',
+        },
         layout: scenario.layout,
       }),
     );
@@ -109,7 +123,10 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
     let referencePeak = 0;
     for (let round = 0; round < roundCount; round++) {
       const record = round === 0 ? [recordPath] : []; // the floor's encoder re-encodes this canvas
-      const ours = await measureWindow([process.execPath, join(__dirname, 'runStitcher.js'), configPath, ...record], window);
+      const ours = await measureWindow(
+        [process.execPath, join(__dirname, 'runStitcher.js'), configPath, ...record],
+        window,
+      );
       const summary = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as {
         skippedTicks: number;
         latencyUs: { p50: number; p95: number; p99: number };
@@ -129,16 +146,29 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
     // Floor, decode: each camera decoded by its own ffmpeg over the same window, all at once.
     const decodes = await Promise.all(
       urls.map((url) =>
-        measureWindow(withProgress(['ffmpeg', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-f', 'null', '-']), window),
+        measureWindow(
+          withProgress(['ffmpeg', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-f', 'null', '-']),
+          window,
+        ),
       ),
     );
     const floorDecode = decodes.reduce((sum, d) => sum + d.cpuPerSecond, 0);
     // Floor, encode: our recorded canvas, decoded by one ffmpeg and encoded by another; only the
     // encoder is measured, so the figure is one encode of this exact picture.
-    const rawCaps = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${scenario.width}x${scenario.height}`, '-r', String(scenario.fps)];
+    const rawCaps = [
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-s',
+      `${scenario.width}x${scenario.height}`,
+      '-r',
+      String(scenario.fps),
+    ];
     const encodeCost = await measureCommand(
       [
-        'bash', '-c',
+        'bash',
+        '-c',
         `ffmpeg -v error -nostdin -i ${recordPath} ${rawCaps.join(' ')} - | ` +
           `/usr/bin/time -f '@@encode %U %S' ffmpeg -nostdin ${rawCaps.join(' ')} -i - ${ffmpegEncoderArgs(scenario).join(' ')} -f null -`,
       ],
@@ -171,9 +201,16 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
         name: 'ffmpeg xstack',
         cpuPerOutputSecond: rounded(reference),
         peakRssMiB: rounded(referencePeak, 1),
-        command: xstackCommand(scenario, urls.map((_, i) => `URL${i + 1}`)).join(' '),
+        command: xstackCommand(
+          scenario,
+          urls.map((_, i) => `URL${i + 1}`),
+        ).join(' '),
       },
-      floor: { cpuPerOutputSecond: rounded(floor), decodeCpuPerSecond: rounded(floorDecode), encodeCpuPerSecond: rounded(floorEncode) },
+      floor: {
+        cpuPerOutputSecond: rounded(floor),
+        decodeCpuPerSecond: rounded(floorDecode),
+        encodeCpuPerSecond: rounded(floorEncode),
+      },
       ratioToReference: rounded(ours / reference),
       overheadAboveFloorPercent: rounded(((ours - floor) / floor) * 100, 1),
     };
@@ -198,7 +235,12 @@ async function main(): Promise<void> {
       process.stderr.write('bench: viewers\n');
       viewers = await measureViewers(work);
     }
-    const report: BenchReport = { date: new Date().toISOString(), machine: `${cpus().length} cores`, results, viewers };
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} cores`,
+      results,
+      viewers,
+    };
     writeFileSync(join(resultsDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
     const markdown = markdownReport(report);
     writeFileSync(join(resultsDir, 'bench.md'), markdown);

@@ -36,7 +36,8 @@ export function markdownReport(report: BenchReport): string {
     'recorded canvas.',
     '',
   ];
-  if (report.results[0]) lines.push('Reference command (scenario 1):', '', '```', report.results[0].reference.command, '```', '');
+  if (report.results[0])
+    lines.push('Reference command (scenario 1):', '', '```', report.results[0].reference.command, '```', '');
   const viewers = report.viewers;
   if (viewers) {
     lines.push(
@@ -55,7 +56,7 @@ export function markdownReport(report: BenchReport): string {
           `${f.framesPerViewerPerSecond} | ${f.lostPackets} | ${f.brokenFrames} | ${f.udpReceiveBufferDrops} |`,
       ),
       '',
-      'UDP receive-buffer drops are the host\'s (RcvbufErrors in /proc/net/snmp and snmp6) over the window: packets the',
+      "UDP receive-buffer drops are the host's (RcvbufErrors in /proc/net/snmp and snmp6) over the window: packets the",
       "kernel dropped because a socket's buffer was full. Each viewer socket gets a 4 MiB buffer",
       '(test/helpers/viewerSocketBuffers.ts): 25 viewers share one event loop here, where a browser reads its one',
       'stream on its own machine.',

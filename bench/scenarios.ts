@@ -81,8 +81,22 @@ export function encoderSettings(scenario: Scenario) {
 export function ffmpegEncoderArgs(scenario: Scenario): string[] {
   const { bitrate, gop } = encoderSettings(scenario);
   return [
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
-    '-b:v', String(bitrate), '-maxrate', String(bitrate), '-bufsize', String(bitrate / 2), '-g', String(gop),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'baseline',
+    '-b:v',
+    String(bitrate),
+    '-maxrate',
+    String(bitrate),
+    '-bufsize',
+    String(bitrate / 2),
+    '-g',
+    String(gop),
   ];
 }
 
@@ -93,9 +107,17 @@ export function xstackCommand(scenario: Scenario, urls: string[]): string[] {
   const layout = scenario.rects.map((r) => `${r.x}_${r.y}`).join('|');
   const filter = `${scales};${inputs}xstack=inputs=${urls.length}:layout=${layout}:fill=black,fps=${scenario.fps},format=yuv420p[v]`;
   return [
-    'ffmpeg', '-hide_banner', '-nostdin',
+    'ffmpeg',
+    '-hide_banner',
+    '-nostdin',
     ...urls.flatMap((url) => ['-rtsp_transport', 'tcp', '-i', url]),
-    '-filter_complex', filter, '-map', '[v]', ...ffmpegEncoderArgs(scenario),
-    '-f', 'null', '-',
+    '-filter_complex',
+    filter,
+    '-map',
+    '[v]',
+    ...ffmpegEncoderArgs(scenario),
+    '-f',
+    'null',
+    '-',
   ];
 }

@@ -44,7 +44,9 @@ function cpuSeconds(pid: number): number {
 
 /** The host's count of UDP datagrams dropped at a full receive buffer, IPv4 and IPv6. */
 function udpReceiveBufferDrops(): number {
-  const udp = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const udp = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const names = udp[0].split(' ');
   const values = udp[1].split(' ');
   const ipv4 = Number(values[names.indexOf('RcvbufErrors')]);
@@ -66,7 +68,9 @@ function splitInto(total: number, size: number): number[] {
 
 /** Each viewer's access units handed to its sender so far, from the server's /stats. */
 async function framesSentByViewer(port: number): Promise<Map<string, number>> {
-  const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { viewers: { id: string; framesSent: number }[] };
+  const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as {
+    viewers: { id: string; framesSent: number }[];
+  };
   return new Map(stats.viewers.map((v) => [v.id, v.framesSent]));
 }
 
@@ -79,7 +83,10 @@ function median(values: number[]): number {
 export async function measureViewers(work: string): Promise<ViewerFigures> {
   const port = await freePort();
   const configPath = join(work, 'viewers.json');
-  writeFileSync(configPath, JSON.stringify({ ...demoConfig(), server: { host: '127.0.0.1', port, maxViewers: 60 } }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...demoConfig(), server: { host: '127.0.0.1', port, maxViewers: 60 } }),
+  );
   const cli = join(__dirname, '..', 'src', 'core', 'cli.js');
   const server = spawn(process.execPath, [cli, '--config', configPath], {
     stdio: ['ignore', 'ignore', 'ignore'],
@@ -90,9 +97,10 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
     await waitFor(
       'the server to encode',
       async () => {
-        const stats = (await fetch(`http://127.0.0.1:${port}/stats`).then((r) => r.json(), () => undefined)) as
-          | { total_frames: number }
-          | undefined;
+        const stats = (await fetch(`http://127.0.0.1:${port}/stats`).then(
+          (r) => r.json(),
+          () => undefined,
+        )) as { total_frames: number } | undefined;
         return (stats?.total_frames ?? 0) > 50;
       },
       20000,
@@ -126,24 +134,40 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
       const sentAfter = await framesSentByViewer(port);
       for (const swarm of swarms) swarm.child.stdin?.end();
       const received = (
-        await Promise.all(swarms.map(async (s) => JSON.parse(await s.lines.find((l) => l.startsWith('['), 60000)) as SwarmViewerFigures[]))
+        await Promise.all(
+          swarms.map(
+            async (s) =>
+              JSON.parse(await s.lines.find((l) => l.startsWith('['), 60000)) as SwarmViewerFigures[],
+          ),
+        )
       ).flat();
-      await Promise.all(swarms.map((s) => (s.child.exitCode === null ? new Promise((resolve) => s.child.once('exit', resolve)) : undefined)));
-      const sentPerSecond = [...sentAfter].map(([id, frames]) => (frames - (sentBefore.get(id) ?? frames)) / windowSeconds);
+      await Promise.all(
+        swarms.map((s) =>
+          s.child.exitCode === null ? new Promise((resolve) => s.child.once('exit', resolve)) : undefined,
+        ),
+      );
+      const sentPerSecond = [...sentAfter].map(
+        ([id, frames]) => (frames - (sentBefore.get(id) ?? frames)) / windowSeconds,
+      );
       fanout.push({
         viewers,
         swarmProcesses: swarms.length,
         serverCpuPercent: Math.round(serverCpu),
         cpuPerViewerPercent: Math.round(((serverCpu - idle) / viewers) * 10) / 10,
         sentFramesPerViewerPerSecond: Math.round(Math.min(...sentPerSecond) * 10) / 10,
-        framesPerViewerPerSecond: Math.round((median(received.map((r) => r.frames)) / windowSeconds) * 10) / 10,
+        framesPerViewerPerSecond:
+          Math.round((median(received.map((r) => r.frames)) / windowSeconds) * 10) / 10,
         lostPackets: received.reduce((sum, r) => sum + r.lostPackets, 0),
         brokenFrames: received.reduce((sum, r) => sum + r.brokenFrames, 0),
         udpReceiveBufferDrops: drops,
       });
       await sleep(1000);
     }
-    return { timeToFirstFrameMs: { median: median(samples), samples }, idleServerCpuPercent: Math.round(idle), fanout };
+    return {
+      timeToFirstFrameMs: { median: median(samples), samples },
+      idleServerCpuPercent: Math.round(idle),
+      fanout,
+    };
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));

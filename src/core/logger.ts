@@ -25,7 +25,11 @@ function stderrSink(level: LogLevel, scope: string, message: string): void {
  * A logger for one part (`scope`), writing to `sink`. Every line passes through `redactText`,
  * so a password that slipped into a message is masked before any host sees it.
  */
-export function createLogger(scope: string, sink: LogSink = stderrSink, secrets: readonly string[] = []): Logger {
+export function createLogger(
+  scope: string,
+  sink: LogSink = stderrSink,
+  secrets: readonly string[] = [],
+): Logger {
   const write = (level: LogLevel) => (message: string) => sink(level, scope, redactText(message, secrets));
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -31,7 +31,9 @@ after(async () => {
 
 test('/stats and /metrics report each output', async () => {
   await waitFor('RTP to arrive', () => packets > 25, 5000);
-  const stats = (await (await fetch(`${engine.url}/stats`)).json()) as { outputs: { name: string; state: string; bytes: number }[] };
+  const stats = (await (await fetch(`${engine.url}/stats`)).json()) as {
+    outputs: { name: string; state: string; bytes: number }[];
+  };
   assert.equal(stats.outputs[0].name, 'janus');
   assert.equal(stats.outputs[0].state, 'live');
   assert.ok(stats.outputs[0].bytes > 0);

@@ -24,7 +24,15 @@ before(async () => {
     ],
     output: { width: 640, height: 360, fps: 25, bitrate: 1000000, gop: 25 },
     layout: { preset: 'grid', cameras: ['red', 'blue'] },
-    outputs: [{ name: 'janus', type: 'rtp', host: janus.rtpHost, port: janusMountpoint.port, payloadType: janusMountpoint.payloadType }],
+    outputs: [
+      {
+        name: 'janus',
+        type: 'rtp',
+        host: janus.rtpHost,
+        port: janusMountpoint.port,
+        payloadType: janusMountpoint.payloadType,
+      },
+    ],
   });
   await stitcher.start();
 });

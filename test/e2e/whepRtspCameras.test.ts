@@ -27,7 +27,11 @@ before(async () => {
     { port: 0, host: '127.0.0.1', logSink: () => undefined },
   );
   await engine.start();
-  await waitFor('all cameras live', () => engine.stitcher.stats().cameras.every((c) => c.state === 'live'), 15000);
+  await waitFor(
+    'all cameras live',
+    () => engine.stitcher.stats().cameras.every((c) => c.state === 'live'),
+    15000,
+  );
 });
 
 after(async () => {

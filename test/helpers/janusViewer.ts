@@ -50,13 +50,19 @@ export class JanusViewer {
     await this.post(handle, { janus: 'message', body: { request: 'watch', id: mountpoint } });
     const offer = await this.nextJsep();
     this.pc.onTransceiverAdded.subscribe((transceiver) => {
-      transceiver.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((packet) => this.packets.push(packet.clone())));
+      transceiver.onTrack.subscribe((track) =>
+        track.onReceiveRtp.subscribe((packet) => this.packets.push(packet.clone())),
+      );
     });
     await this.pc.setRemoteDescription(offer);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     const answer = this.pc.localDescription;
     if (!answer) throw new Error('werift made no answer');
-    await this.post(handle, { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: answer.sdp } });
+    await this.post(handle, {
+      janus: 'message',
+      body: { request: 'start' },
+      jsep: { type: 'answer', sdp: answer.sdp },
+    });
   }
 
   /** Long-polls the session's events until one carries Janus's SDP offer. */

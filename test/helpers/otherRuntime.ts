@@ -17,7 +17,11 @@ const cacheRoot = process.env.CAMERA_MOSAIC_TEST_CACHE ?? join(homedir(), '.cach
  * Installs `specs` (npm package specs, e.g. `['node-red@5']`) into a cache folder named `name`
  * unless already there, and returns that folder (its node_modules holds them).
  */
-export async function cachedPackages(name: string, specs: readonly string[], timeoutMs = 300000): Promise<string> {
+export async function cachedPackages(
+  name: string,
+  specs: readonly string[],
+  timeoutMs = 300000,
+): Promise<string> {
   const prefix = join(cacheRoot, name);
   const marker = join(prefix, 'node_modules', '.camera-mosaic-complete');
   if (existsSync(marker)) return prefix;

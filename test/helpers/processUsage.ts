@@ -9,7 +9,9 @@ export function threadCount(): number {
 
 /** The names of this process's threads (what `top -H` and `ps -L` show). */
 export function threadNames(): string[] {
-  return readdirSync('/proc/self/task').map((task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim());
+  return readdirSync('/proc/self/task').map((task) =>
+    readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim(),
+  );
 }
 
 /** Open file descriptors of this process. */
@@ -19,7 +21,9 @@ export function openFdCount(): number {
 
 /** Resident set size in MiB, from /proc (includes native allocations). */
 export function rssMiB(): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return line ? Number(line.split(/\s+/)[1]) / 1024 : 0;
 }
 

@@ -14,7 +14,9 @@ import dgram from 'node:dgram';
 export function enlargeUdpReceiveBuffers(bytes: number): void {
   const createSocket = dgram.createSocket;
   // Patched on the module object: werift calls `dgram.createSocket` through it at connect time.
-  (dgram as { createSocket: typeof createSocket }).createSocket = ((...args: Parameters<typeof createSocket>) => {
+  (dgram as { createSocket: typeof createSocket }).createSocket = ((
+    ...args: Parameters<typeof createSocket>
+  ) => {
     const socket = createSocket(...args);
     socket.once('listening', () => {
       // Linux quietly caps a size above rmem_max; the loss figures would then show it.

@@ -41,7 +41,14 @@ export interface WhepClientCounters {
  */
 export class WhepClient {
   readonly units: ReceivedAccessUnit[] = [];
-  readonly counters: WhepClientCounters = { packets: 0, lostPackets: 0, frames: 0, brokenFrames: 0, firstKeyframeAt: 0, maxFrameGapMs: 0 };
+  readonly counters: WhepClientCounters = {
+    packets: 0,
+    lostPackets: 0,
+    frames: 0,
+    brokenFrames: 0,
+    firstKeyframeAt: 0,
+    maxFrameGapMs: 0,
+  };
   private lastFrameAt = 0;
   /** When the answer was applied. */
   answeredAt = 0;

@@ -7,7 +7,10 @@ let engine: Engine;
 
 before(async () => {
   engine = new Engine(
-    { cameras: [{ name: 'a', url: 'demo:color?c=red&size=160x90&rate=25' }], output: { width: 320, height: 180 } },
+    {
+      cameras: [{ name: 'a', url: 'demo:color?c=red&size=160x90&rate=25' }],
+      output: { width: 320, height: 180 },
+    },
     { port: 0, host: '127.0.0.1', logSink: () => undefined },
   );
   await engine.start();

@@ -182,7 +182,11 @@ test('the installed loader says which addon it loaded, and why it could not load
 /** The shared objects a process has mapped, from /proc (what it really loaded). */
 function mappedAddon(pid: number): string | undefined {
   const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
-  return maps.split('\n').find((line) => line.endsWith('camera_mosaic.node'))?.split(/\s+/).pop();
+  return maps
+    .split('\n')
+    .find((line) => line.endsWith('camera_mosaic.node'))
+    ?.split(/\s+/)
+    .pop();
 }
 
 test('the same installed tarball runs in a real Node-RED', { skip, timeout: 90_000 }, async () => {
@@ -196,7 +200,10 @@ test('the same installed tarball runs in a real Node-RED', { skip, timeout: 90_0
   try {
     await red.start();
     const nodes = await red.get<{ module: string; types: string[] }[]>('/nodes');
-    assert.ok(nodes.some((n) => n.module === 'homebridge-camera-mosaic' && n.types.includes('mosaic-engine')), red.log);
+    assert.ok(
+      nodes.some((n) => n.module === 'homebridge-camera-mosaic' && n.types.includes('mosaic-engine')),
+      red.log,
+    );
     await red.deploy([
       { id: 'tab', type: 'tab', label: 'mosaic' },
       {
@@ -221,7 +228,10 @@ test('the same installed tarball runs in a real Node-RED', { skip, timeout: 90_0
       250,
     );
     assert.ok(stats.total_frames > 10);
-    assert.equal(mappedAddon(red.pid), realpathSync(join(installed, 'prebuilds', target, 'camera_mosaic.node')));
+    assert.equal(
+      mappedAddon(red.pid),
+      realpathSync(join(installed, 'prebuilds', target, 'camera_mosaic.node')),
+    );
   } finally {
     await red.dispose();
   }

@@ -78,7 +78,7 @@ test(`${cycles} camera kills and restarts: live again within 2 s, nothing else d
   const progress = watchProgress(() => settled);
   const recoveries: number[] = [];
   let seed = 20261125;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let cycle = 0; cycle < cycles; cycle++) {
     const index = Math.floor(random() * cameras.length);
     const name = names[index];
@@ -95,7 +95,11 @@ test(`${cycles} camera kills and restarts: live again within 2 s, nothing else d
     await sleep(200 + random() * (maxGapMs - 200));
   }
   await Promise.all(cameras.map((c) => (c.running ? undefined : c.restart())));
-  await waitFor('all live at the end', () => stitcher.stats().cameras.every((c) => c.state === 'live'), 10000);
+  await waitFor(
+    'all live at the end',
+    () => stitcher.stats().cameras.every((c) => c.state === 'live'),
+    10000,
+  );
   await sleep(1500);
   const problems = progress.stop();
   const end = settledUsage();
@@ -113,5 +117,8 @@ test(`${cycles} camera kills and restarts: live again within 2 s, nothing else d
   assert.deepEqual(problems, []);
   assert.equal(end.threads, baseline.threads, 'threads back to baseline');
   assert.ok(end.fds <= baseline.fds, `descriptors ${baseline.fds} → ${end.fds}`);
-  assert.ok(end.rssMiB - baseline.rssMiB <= scaled(30, 10), `RSS ${baseline.rssMiB.toFixed(1)} → ${end.rssMiB.toFixed(1)} MiB`);
+  assert.ok(
+    end.rssMiB - baseline.rssMiB <= scaled(30, 10),
+    `RSS ${baseline.rssMiB.toFixed(1)} → ${end.rssMiB.toFixed(1)} MiB`,
+  );
 });

@@ -35,7 +35,10 @@ before(async () => {
   );
   await engine.start();
   steady = await WhepClient.connect(`${engine.url}/whep`, { token, keepUnits: false });
-  const pc = new RTCPeerConnection({ ...viewerPeerConfig(iceOptionsForHost('127.0.0.1', [])), codecs: { video: h264Codecs() } });
+  const pc = new RTCPeerConnection({
+    ...viewerPeerConfig(iceOptionsForHost('127.0.0.1', [])),
+    codecs: { video: h264Codecs() },
+  });
   pc.addTransceiver('video', { direction: 'recvonly' });
   await pc.setLocalDescription(await pc.createOffer());
   validOffer = pc.localDescription?.sdp ?? '';
@@ -47,14 +50,28 @@ after(async () => {
   await engine?.close();
 });
 
-async function request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<number> {
-  const response = await fetch(`${engine.url}${path}`, { method, body, headers, signal: AbortSignal.timeout(10000) });
+async function request(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const response = await fetch(`${engine.url}${path}`, {
+    method,
+    body,
+    headers,
+    signal: AbortSignal.timeout(10000),
+  });
   await response.arrayBuffer();
   count(response.status);
   // A valid offer makes a session: end it, so the viewer limit is not what answers the next one.
   if (response.status === 201) {
     const location = response.headers.get('location');
-    if (location) await fetch(`${engine.url}${location}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    if (location)
+      await fetch(`${engine.url}${location}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token}` },
+      });
   }
   return response.status;
 }
@@ -68,7 +85,11 @@ const mutatedOffer = fc
       fc.record({ kind: fc.constant('swap'), at: fc.nat(), with: fc.nat() }),
       fc.record({ kind: fc.constant('junk'), at: fc.nat(), text: fc.string({ maxLength: 200 }) }),
       fc.record({ kind: fc.constant('huge'), at: fc.nat(), size: fc.integer({ min: 1000, max: 60000 }) }),
-      fc.record({ kind: fc.constant('number'), at: fc.nat(), value: fc.oneof(fc.integer(), fc.double().map(String), fc.constant('99999999999999999999')) }),
+      fc.record({
+        kind: fc.constant('number'),
+        at: fc.nat(),
+        value: fc.oneof(fc.integer(), fc.double().map(String), fc.constant('99999999999999999999')),
+      }),
       fc.record({ kind: fc.constant('codec'), to: fc.constantFrom('VP8', 'AV1', 'opus', '', 'H265') }),
       fc.record({ kind: fc.constant('nomedia') }),
     ),
@@ -80,7 +101,8 @@ const mutatedOffer = fc
       const at = 'at' in m ? m.at % Math.max(1, lines.length) : 0;
       if (m.kind === 'drop') lines.splice(at, 1);
       else if (m.kind === 'duplicate') lines.splice(at, 0, lines[at] ?? '');
-      else if (m.kind === 'swap') [lines[at], lines[m.with % lines.length]] = [lines[m.with % lines.length], lines[at]];
+      else if (m.kind === 'swap')
+        [lines[at], lines[m.with % lines.length]] = [lines[m.with % lines.length], lines[at]];
       else if (m.kind === 'junk') lines[at] = m.text;
       else if (m.kind === 'huge') lines[at] = `a=x-${'9'.repeat(m.size)}`;
       else if (m.kind === 'number') lines[at] = (lines[at] ?? '').replace(/\d+/, String(m.value));
@@ -101,18 +123,33 @@ test(`${runs} mutated WHEP offers: 201 or 4xx, never a 5xx; the steady viewer ke
     }),
     { numRuns: runs },
   );
-  await waitFor('the steady viewer to keep receiving', () => steady.counters.frames > framesBefore + 10, 5000);
+  await waitFor(
+    'the steady viewer to keep receiving',
+    () => steady.counters.frames > framesBefore + 10,
+    5000,
+  );
 });
 
 test(`${runs} generated configs: valid, or a ConfigError naming fields — nothing else`, () => {
   const cameraLike = fc.record(
-    { name: fc.oneof(fc.string(), fc.constantFrom('a', 'cam-1')), url: fc.oneof(fc.string(), fc.constantFrom('rtsp://x/y', 'demo:testsrc2')), transport: fc.anything() },
+    {
+      name: fc.oneof(fc.string(), fc.constantFrom('a', 'cam-1')),
+      url: fc.oneof(fc.string(), fc.constantFrom('rtsp://x/y', 'demo:testsrc2')),
+      transport: fc.anything(),
+    },
     { requiredKeys: [] },
   );
   const config = fc.oneof(
     fc.anything(),
     fc.record(
-      { cameras: fc.oneof(fc.array(cameraLike, { maxLength: 4 }), fc.anything()), output: fc.anything(), layout: fc.anything(), server: fc.anything(), outputs: fc.anything(), staleTimeoutMs: fc.anything() },
+      {
+        cameras: fc.oneof(fc.array(cameraLike, { maxLength: 4 }), fc.anything()),
+        output: fc.anything(),
+        layout: fc.anything(),
+        server: fc.anything(),
+        outputs: fc.anything(),
+        staleTimeoutMs: fc.anything(),
+      },
       { requiredKeys: [] },
     ),
   );
@@ -134,12 +171,41 @@ test(`${runs} PUT /api/layout bodies: 200 or 4xx with a reason, never a 5xx`, as
   const layout = fc.oneof(
     fc.json(),
     fc.string(),
-    fc.record({ preset: fc.oneof(fc.constantFrom('grid', 'focus', 'classic4', '1+N'), fc.string()), cameras: fc.anything(), camera: fc.anything(), rows: fc.anything(), columns: fc.anything() }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-    fc.record({ tiles: fc.array(fc.record({ camera: fc.constantFrom('a', 'b'), x: fc.integer(), y: fc.integer(), width: fc.integer(), height: fc.integer() }, { requiredKeys: [] })) }).map((v) => JSON.stringify(v)),
+    fc
+      .record(
+        {
+          preset: fc.oneof(fc.constantFrom('grid', 'focus', 'classic4', '1+N'), fc.string()),
+          cameras: fc.anything(),
+          camera: fc.anything(),
+          rows: fc.anything(),
+          columns: fc.anything(),
+        },
+        { requiredKeys: [] },
+      )
+      .map((v) => JSON.stringify(v)),
+    fc
+      .record({
+        tiles: fc.array(
+          fc.record(
+            {
+              camera: fc.constantFrom('a', 'b'),
+              x: fc.integer(),
+              y: fc.integer(),
+              width: fc.integer(),
+              height: fc.integer(),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      })
+      .map((v) => JSON.stringify(v)),
   );
   await fc.assert(
     fc.asyncProperty(layout, async (body) => {
-      const status = await request('PUT', '/api/layout', body, { 'Content-Type': 'application/json', ...auth });
+      const status = await request('PUT', '/api/layout', body, {
+        'Content-Type': 'application/json',
+        ...auth,
+      });
       return status === 200 || (status >= 400 && status < 500);
     }),
     { numRuns: runs },
@@ -148,14 +214,28 @@ test(`${runs} PUT /api/layout bodies: 200 or 4xx with a reason, never a 5xx`, as
 
 test(`${runs} random methods, paths and headers: never a 5xx`, async () => {
   const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
-  const path = fc.oneof(
-    fc.constantFrom('/', '/whep', '/whep/x', '/stats', '/metrics', '/snapshot.jpg', '/api/layout', '/player.js'),
-    fc.webPath(),
-    fc.string({ maxLength: 100 }).map((s) => `/${encodeURIComponent(s)}`),
-  ).map((p) => (p.startsWith('/') ? p : `/${p}`));
+  const path = fc
+    .oneof(
+      fc.constantFrom(
+        '/',
+        '/whep',
+        '/whep/x',
+        '/stats',
+        '/metrics',
+        '/snapshot.jpg',
+        '/api/layout',
+        '/player.js',
+      ),
+      fc.webPath(),
+      fc.string({ maxLength: 100 }).map((s) => `/${encodeURIComponent(s)}`),
+    )
+    .map((p) => (p.startsWith('/') ? p : `/${p}`));
   const headers = fc.dictionary(
     fc.constantFrom('Authorization', 'Content-Type', 'Content-Length', 'Accept', 'X-Junk'),
-    fc.oneof(fc.constantFrom(`Bearer ${token}`, 'Bearer nope', 'application/sdp', 'application/json'), fc.stringMatching(/^[\x20-\x7e]{0,50}$/)),
+    fc.oneof(
+      fc.constantFrom(`Bearer ${token}`, 'Bearer nope', 'application/sdp', 'application/json'),
+      fc.stringMatching(/^[\x20-\x7e]{0,50}$/),
+    ),
   );
   await fc.assert(
     fc.asyncProperty(method, path, headers, async (m, p, h) => {
@@ -166,5 +246,8 @@ test(`${runs} random methods, paths and headers: never a 5xx`, async () => {
     { numRuns: runs },
   );
   assert.equal(engine.stats().running, true);
-  reportFigures('fuzz', { casesPerProperty: runs, answersByStatus: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)) });
+  reportFigures('fuzz', {
+    casesPerProperty: runs,
+    answersByStatus: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
+  });
 });

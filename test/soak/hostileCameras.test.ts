@@ -22,7 +22,18 @@ let viewer: WhepClient;
 let silent: Server;
 const silentSockets = new Set<Socket>();
 const wrongPassword = 'hostile-wrong-Pa55';
-const names = ['steady', 'fast', 'slow', 'resize', 'recodec', 'staller', 'notfound', 'corrupted', 'refused', 'silent'];
+const names = [
+  'steady',
+  'fast',
+  'slow',
+  'resize',
+  'recodec',
+  'staller',
+  'notfound',
+  'corrupted',
+  'refused',
+  'silent',
+];
 
 before(async () => {
   cameras = await startCameras([
@@ -74,7 +85,11 @@ const stats = () => engine.stitcher.stats();
 const camera = (name: string): CameraStats => stats().cameras.find((c) => c.name === name)!;
 
 test('misbehaving cameras: right state and reason each; the steady tile and the viewer keep their rate', async () => {
-  await waitFor('the playing cameras to be live', () => names.slice(0, 6).every((n) => camera(n).state === 'live'), 15000);
+  await waitFor(
+    'the playing cameras to be live',
+    () => names.slice(0, 6).every((n) => camera(n).state === 'live'),
+    15000,
+  );
   const figures: Record<string, unknown> = {};
   const steadyBefore = camera('steady').frames;
   const viewerBefore = viewer.counters.frames;
@@ -84,26 +99,48 @@ test('misbehaving cameras: right state and reason each; the steady tile and the 
   await sleep(3000);
   figures['fps'] = { fast: camera('fast').fps, slow: camera('slow').fps };
   assert.ok(camera('fast').fps > 45, `60 fps camera decoded at ${camera('fast').fps}`);
-  assert.ok(camera('slow').fps <= 2 && camera('slow').state !== 'offline', `1 fps camera: ${camera('slow').fps} fps, ${camera('slow').state}`);
+  assert.ok(
+    camera('slow').fps <= 2 && camera('slow').state !== 'offline',
+    `1 fps camera: ${camera('slow').fps} fps, ${camera('slow').state}`,
+  );
 
   // 404: offline, and says why.
   assert.equal(camera('notfound').state === 'live', false);
   assert.match(camera('notfound').lastError, /404|not found/i);
 
   // 401: offline, says so, and never shows the password it was given.
-  await waitFor('the wrong password to be refused', () => /401|unauthori[sz]ed/i.test(camera('refused').lastError), 10000);
+  await waitFor(
+    'the wrong password to be refused',
+    () => /401|unauthori[sz]ed/i.test(camera('refused').lastError),
+    10000,
+  );
   assert.notEqual(camera('refused').state, 'live');
-  assert.ok(!JSON.stringify(engine.stats()).includes(wrongPassword), 'the wrong password shows nowhere in /stats');
+  assert.ok(
+    !JSON.stringify(engine.stats()).includes(wrongPassword),
+    'the wrong password shows nowhere in /stats',
+  );
 
   // Connected but silent: not live, and named as what it is once the open deadline passes.
-  await waitFor('the silent camera to be called out', () => /no answer/.test(camera('silent').lastError), 15000);
+  await waitFor(
+    'the silent camera to be called out',
+    () => /no answer/.test(camera('silent').lastError),
+    15000,
+  );
   assert.notEqual(camera('silent').state, 'live');
 
   // A reboot into a new resolution, and one into a new codec.
   await cameras[3].restartWith({ width: 1280, height: 720 });
   await cameras[4].restartWith({ codec: 'h265' });
-  await waitFor('the resized camera back at 1280x720', () => camera('resize').state === 'live' && camera('resize').width === 1280, 10000);
-  await waitFor('the camera back as H.265', () => camera('recodec').state === 'live' && camera('recodec').codec === 'hevc', 10000);
+  await waitFor(
+    'the resized camera back at 1280x720',
+    () => camera('resize').state === 'live' && camera('resize').width === 1280,
+    10000,
+  );
+  await waitFor(
+    'the camera back as H.265',
+    () => camera('recodec').state === 'live' && camera('recodec').codec === 'hevc',
+    10000,
+  );
 
   // A camera that stalls mid-stream with its connection open: stale, then offline "no data".
   cameras[5].freeze();
@@ -130,13 +167,21 @@ test('a camera sending bit flips and truncated NAL units: its tile decodes what 
   await waitFor('the corrupted camera to decode a first frame', () => camera('corrupted').frames > 0, 15000);
   const seconds = scaled(6, 120);
   const tile = () => stats().tiles.find((t) => t.camera === 'corrupted');
-  const atStart = { corrupted: camera('corrupted'), steady: camera('steady').frames, viewer: viewer.counters.frames };
+  const atStart = {
+    corrupted: camera('corrupted'),
+    steady: camera('steady').frames,
+    viewer: viewer.counters.frames,
+  };
   const proxyBefore = { ...proxy.counters };
   const samples: { frames: number; state: string; content: string }[] = [];
   const started = Date.now();
   for (let i = 0; i < seconds; i++) {
     await sleep(1000);
-    samples.push({ frames: camera('corrupted').frames, state: camera('corrupted').state, content: tile()?.content ?? 'none' });
+    samples.push({
+      frames: camera('corrupted').frames,
+      state: camera('corrupted').state,
+      content: tile()?.content ?? 'none',
+    });
   }
   const elapsed = (Date.now() - started) / 1000;
   const atEnd = camera('corrupted');
@@ -161,10 +206,16 @@ test('a camera sending bit flips and truncated NAL units: its tile decodes what 
   };
   reportFigures('hostile-corrupted-h264', figures);
   const replay = `(replay with CORRUPT_SEED=${proxy.seed}) ${JSON.stringify(figures)}`;
-  assert.ok(figures.flippedPackets > 0 && figures.truncatedPackets > 0, `the proxy corrupted packets ${replay}`);
+  assert.ok(
+    figures.flippedPackets > 0 && figures.truncatedPackets > 0,
+    `the proxy corrupted packets ${replay}`,
+  );
   assert.ok(figures.decodedFps > 10, `the corrupted camera still decodes ${replay}`);
   assert.equal(stalledWindows, 0, `the corrupted camera's frame counter advanced every 2 s ${replay}`);
-  assert.ok(samples.every((s) => s.content === 'live' || s.content === 'cached'), `its tile shows a picture throughout ${replay}`);
+  assert.ok(
+    samples.every((s) => s.content === 'live' || s.content === 'cached'),
+    `its tile shows a picture throughout ${replay}`,
+  );
   assert.ok(steadyFps > 22, `steady camera at ${steadyFps} fps ${replay}`);
   assert.ok(viewerFps > 22, `viewer at ${viewerFps} fps ${replay}`);
   assert.equal(viewer.counters.brokenFrames, 0);

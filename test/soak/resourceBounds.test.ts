@@ -48,10 +48,19 @@ test(`${slowConnections} slowloris connections: a new viewer still plays, and th
     const playMs = Date.now() - started;
     await viewer.close();
     // The server's header timeout (10 s) ends every one of them.
-    await waitFor(`the slow connections to be cut off (${closedByServer} so far)`, () => closedByServer >= slowConnections, 20000, 250).catch((error: Error) => {
+    await waitFor(
+      `the slow connections to be cut off (${closedByServer} so far)`,
+      () => closedByServer >= slowConnections,
+      20000,
+      250,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; ${closedByServer} of ${slowConnections} closed`);
     });
-    reportFigures('resource-bounds', { slowConnections, newViewerPlayingAfterMs: playMs, slowConnectionsClosed: closedByServer });
+    reportFigures('resource-bounds', {
+      slowConnections,
+      newViewerPlayingAfterMs: playMs,
+      slowConnectionsClosed: closedByServer,
+    });
     assert.ok(playMs < 3000, `played after ${playMs} ms`);
   } finally {
     clearInterval(trickle);
@@ -65,7 +74,10 @@ test('an oversize body is 413 at once; past maxViewers is 503', async () => {
     body: 'v=0\r\n'.repeat(200000),
   });
   assert.equal(big.status, 413);
-  const viewers = [await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false }), await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false })];
+  const viewers = [
+    await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false }),
+    await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false }),
+  ];
   await assert.rejects(WhepClient.connect(`${engine.url}/whep`, { keepUnits: false }), /503/);
   await Promise.all(viewers.map((v) => v.close()));
   await sleep(100);

@@ -39,10 +39,14 @@ before(async () => {
   };
   const configPath = join(tmpdir(), `camera-mosaic-secrets-${process.pid}.json`);
   writeFileSync(configPath, JSON.stringify(config));
-  cli = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'core', 'cli.js'), '--config', configPath], {
-    env: { ...process.env, CAMERA_MOSAIC_LOG: 'debug' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  cli = spawn(
+    process.execPath,
+    [join(__dirname, '..', '..', 'src', 'core', 'cli.js'), '--config', configPath],
+    {
+      env: { ...process.env, CAMERA_MOSAIC_LOG: 'debug' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   cli.stdout?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
   cli.stderr?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
 });
@@ -63,13 +67,23 @@ async function get(path: string, token?: string): Promise<{ status: number; body
 }
 
 test('no planted password or token appears in logs, stats, metrics, errors or the page; the token guards the API', async () => {
-  await waitFor('the server', async () => (await get('/stats', planted.token).catch(() => ({ status: 0 }))).status === 200, 15000);
+  await waitFor(
+    'the server',
+    async () => (await get('/stats', planted.token).catch(() => ({ status: 0 }))).status === 200,
+    15000,
+  );
   await waitFor(
     'the wrong password to be refused and the good camera live',
     async () => {
-      const stats = JSON.parse((await get('/stats', planted.token)).body) as { cameras: { name: string; state: string; lastError: string }[] };
+      const stats = JSON.parse((await get('/stats', planted.token)).body) as {
+        cameras: { name: string; state: string; lastError: string }[];
+      };
       const byName = new Map(stats.cameras.map((c) => [c.name, c]));
-      return byName.get('good')?.state === 'live' && byName.get('refused')?.lastError !== '' && byName.get('nowhere')?.lastError !== '';
+      return (
+        byName.get('good')?.state === 'live' &&
+        byName.get('refused')?.lastError !== '' &&
+        byName.get('nowhere')?.lastError !== ''
+      );
     },
     15000,
   );
@@ -83,7 +97,9 @@ test('no planted password or token appears in logs, stats, metrics, errors or th
     assert.equal((await get(path, `${planted.token}x`)).status, 401, path);
   }
   for (const path of ['/', '/player.js']) assert.equal((await get(path)).status, 200, path);
-  const refused = JSON.parse((await get('/stats', planted.token)).body) as { cameras: { name: string; lastError: string }[] };
+  const refused = JSON.parse((await get('/stats', planted.token)).body) as {
+    cameras: { name: string; lastError: string }[];
+  };
   assert.match(refused.cameras.find((c) => c.name === 'refused')?.lastError ?? '', /401|unauthori[sz]ed/i);
   cli?.kill('SIGTERM');
   await new Promise((resolve) => cli?.once('exit', resolve));

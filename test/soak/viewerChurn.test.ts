@@ -48,13 +48,21 @@ async function settledUsage(): Promise<ServerUsage> {
   server.kill('SIGUSR2');
   const line = await waitFor(
     'the server to report its memory after a GC',
-    () => (existsSync(memoryFile) ? readFileSync(memoryFile, 'utf8').slice(before).split('\n')[0] || undefined : undefined),
+    () =>
+      existsSync(memoryFile)
+        ? readFileSync(memoryFile, 'utf8').slice(before).split('\n')[0] || undefined
+        : undefined,
     5000,
     50,
   );
   const memory = JSON.parse(line) as { rss: number; heapUsed: number; heapTotal: number };
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const threads = Number(status.split('\n').find((l) => l.startsWith('Threads:'))?.split(/\s+/)[1] ?? 0);
+  const threads = Number(
+    status
+      .split('\n')
+      .find((l) => l.startsWith('Threads:'))
+      ?.split(/\s+/)[1] ?? 0,
+  );
   return {
     fds: readdirSync(`/proc/${pid}/fd`).length,
     threads,
@@ -118,7 +126,16 @@ before(async () => {
     stdio: 'ignore',
     env: { ...process.env, CAMERA_MOSAIC_LOG: 'error', CAMERA_MOSAIC_TEST_MEMORY_FILE: memoryFile },
   });
-  await waitFor('the server', async () => (await fetch(`${url}/stats`).then((r) => r.ok, () => false)) || undefined, 15000, 100);
+  await waitFor(
+    'the server',
+    async () =>
+      (await fetch(`${url}/stats`).then(
+        (r) => r.ok,
+        () => false,
+      )) || undefined,
+    15000,
+    100,
+  );
 });
 
 after(async () => {
@@ -151,15 +168,32 @@ test(`${sessions} WHEP sessions, ${concurrent} at a time, half vanishing: steady
   const vanished = await churn(endpoint, sessions, concurrent);
   await waitFor('vanished peers to be cleaned up', async () => (await clients()) === 2, 20000, 250);
   steady.stdin?.end(); // the window ends: the swarm reports and closes its viewers
-  const received = JSON.parse(await steadyLines.find((line) => line.startsWith('['), 20000)) as SwarmViewerFigures[];
+  const received = JSON.parse(
+    await steadyLines.find((line) => line.startsWith('['), 20000),
+  ) as SwarmViewerFigures[];
   const gaps = received.map((r) => r.maxFrameGapMs);
   await waitFor('no viewers at all', async () => (await clients()) === 0, 10000);
   await sleep(6000);
   const end = await settledUsage();
-  reportFigures('viewer-churn', { sessions, concurrent, vanished, steadyMaxFrameGapMs: gaps, server: { baseline, end } });
-  assert.ok(gaps.every((g) => g <= 200), `steady viewers' longest frame gaps: ${gaps} ms`);
+  reportFigures('viewer-churn', {
+    sessions,
+    concurrent,
+    vanished,
+    steadyMaxFrameGapMs: gaps,
+    server: { baseline, end },
+  });
+  assert.ok(
+    gaps.every((g) => g <= 200),
+    `steady viewers' longest frame gaps: ${gaps} ms`,
+  );
   assert.ok(end.fds <= baseline.fds, `server descriptors ${baseline.fds} → ${end.fds}`);
   assert.equal(end.threads, baseline.threads, 'server threads');
-  assert.ok(end.heapUsedMiB - baseline.heapUsedMiB <= 5, `server JS heap held ${baseline.heapUsedMiB} → ${end.heapUsedMiB} MiB`);
-  assert.ok(end.nativeMiB - baseline.nativeMiB <= 5, `server native memory ${baseline.nativeMiB} → ${end.nativeMiB} MiB`);
+  assert.ok(
+    end.heapUsedMiB - baseline.heapUsedMiB <= 5,
+    `server JS heap held ${baseline.heapUsedMiB} → ${end.heapUsedMiB} MiB`,
+  );
+  assert.ok(
+    end.nativeMiB - baseline.nativeMiB <= 5,
+    `server native memory ${baseline.nativeMiB} → ${end.nativeMiB} MiB`,
+  );
 });

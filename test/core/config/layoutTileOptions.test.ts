@@ -115,7 +115,11 @@ describe('layout tile options and the auto preset: errors', () => {
   }
 
   it('a timeshare tile read back (camera = its first camera) is accepted as it was', () => {
-    const [tile] = validateLayout({ tiles: [{ ...at, cameras: ['b', 'c'], rotateMs: 2000 }] }, fullHd, cameras);
+    const [tile] = validateLayout(
+      { tiles: [{ ...at, cameras: ['b', 'c'], rotateMs: 2000 }] },
+      fullHd,
+      cameras,
+    );
     assert.deepEqual(validateLayout({ tiles: [tile] }, fullHd, cameras), [tile]);
   });
 

@@ -57,7 +57,12 @@ describe('validateConfig accepts', () => {
     const config = validateConfig({ cameras: [{ name: 'a', url: 'demo:testsrc2' }] });
     assert.deepEqual(config, {
       cameras: [
-        { name: 'a', url: 'demo:testsrc2', transport: 'tcp', motion: { enabled: true, sensitivity: 50, masks: [] } },
+        {
+          name: 'a',
+          url: 'demo:testsrc2',
+          transport: 'tcp',
+          motion: { enabled: true, sensitivity: 50, masks: [] },
+        },
       ],
       output: {
         width: 1920,

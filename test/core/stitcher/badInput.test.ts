@@ -39,7 +39,11 @@ after(async () => {
 const camera = (name: string) => stitcher.stats().cameras.find((c) => c.name === name)!;
 
 test('an unreachable camera is offline with its reason, password masked, and its tile black', async () => {
-  const refused = await waitFor('the refused camera to fail', () => camera('refused').lastError || undefined, 5000);
+  const refused = await waitFor(
+    'the refused camera to fail',
+    () => camera('refused').lastError || undefined,
+    5000,
+  );
   assert.match(refused, /refused/i);
   assert.equal(camera('refused').state === 'live', false);
   assert.doesNotMatch(JSON.stringify(stitcher.stats()), /s3cret-pw/);
@@ -49,7 +53,11 @@ test('an unreachable camera is offline with its reason, password masked, and its
 });
 
 test('an unknown demo source says so and stays black', async () => {
-  const reason = await waitFor('the bad source to fail', () => camera('nosuchsource').lastError || undefined, 5000);
+  const reason = await waitFor(
+    'the bad source to fail',
+    () => camera('nosuchsource').lastError || undefined,
+    5000,
+  );
   assert.match(reason, /unknown demo source "nosuchsource"/);
   assert.equal(stitcher.stats().tiles.find((t) => t.camera === 'nosuchsource')?.content, 'black');
 });
@@ -58,7 +66,8 @@ test('a bad URL is refused at construction with the field named', () => {
   assert.throws(
     () => new Stitcher({ cameras: [{ name: 'a', url: 'http://example.invalid/cam' }] }),
     (error: unknown) =>
-      error instanceof ConfigError && /cameras\[0\]\.url: must start with rtsp:\/\/, rtsps:\/\/ or demo:/.test(error.message),
+      error instanceof ConfigError &&
+      /cameras\[0\]\.url: must start with rtsp:\/\/, rtsps:\/\/ or demo:/.test(error.message),
   );
 });
 

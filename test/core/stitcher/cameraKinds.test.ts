@@ -64,19 +64,29 @@ const camera = (name: string) => stitcher.stats().cameras.find((c) => c.name ===
 test('H.264, H.265, MJPEG, UDP, BT.709, rtsps and authenticated cameras land in their tiles', async () => {
   const playing = ['h264', 'h265', 'mjpeg', 'udp', 'auth', 'bt709', 'rtsps'];
   await waitFor('cameras live', () => playing.every((name) => camera(name).state === 'live'), 15000);
-  await waitFor('tiles painted', () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 7, 3000, 50);
+  await waitFor(
+    'tiles painted',
+    () => stitcher.stats().tiles.filter((t) => t.content === 'live').length >= 7,
+    3000,
+    50,
+  );
   const picture = await decodeJpeg(await stitcher.snapshot());
   for (const tile of stitcher.tiles) {
     const kind = kinds.find((k) => k.name === tile.camera);
     const tolerance = kind?.name === 'bt709' ? 10 : 40;
-    if (kind && playing.includes(kind.name)) assertTileColour(picture, tile, kind.colour, tolerance, kind.name);
+    if (kind && playing.includes(kind.name))
+      assertTileColour(picture, tile, kind.colour, tolerance, kind.name);
   }
   assert.equal(camera('h265').codec, 'hevc');
   assert.equal(camera('mjpeg').codec, 'mjpeg');
 });
 
 test('a wrong password is reported without the password and the tile stays black', async () => {
-  const reason = await waitFor('the wrong password to be refused', () => camera('wrongpw').lastError || undefined, 10000);
+  const reason = await waitFor(
+    'the wrong password to be refused',
+    () => camera('wrongpw').lastError || undefined,
+    10000,
+  );
   assert.match(reason, /401|unauthori[sz]ed|authori[sz]ation|permission/i);
   const everything = JSON.stringify(stitcher.stats());
   assert.doesNotMatch(everything, /not-the-password/);
@@ -85,7 +95,11 @@ test('a wrong password is reported without the password and the tile stays black
 });
 
 test('an unknown codec is named as such, and the tile stays black', async () => {
-  const reason = await waitFor('the unknown codec to be refused', () => camera('unknown').lastError || undefined, 10000);
+  const reason = await waitFor(
+    'the unknown codec to be refused',
+    () => camera('unknown').lastError || undefined,
+    10000,
+  );
   assert.match(reason, /unsupported codec/);
   assert.equal(stitcher.stats().tiles.find((t) => t.camera === 'unknown')?.content, 'black');
   assert.equal(stitcher.running, true);

@@ -42,7 +42,10 @@ test('every keyframe is an IDR with SPS and PPS before it; the GOP is 25 frames'
   }
   for (const unit of units.filter((u) => !u.keyframe)) assert.ok(!nalTypes(unit.data).includes(5));
   const gaps = keyframes.slice(1).map((k, i) => (k.pts - keyframes[i].pts) / 3600);
-  assert.ok(gaps.every((g) => g === 25), `frames between keyframes: ${gaps}`);
+  assert.ok(
+    gaps.every((g) => g === 25),
+    `frames between keyframes: ${gaps}`,
+  );
 });
 
 test('a burst of keyframe requests makes one IDR, right away', async () => {

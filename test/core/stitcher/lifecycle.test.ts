@@ -67,7 +67,7 @@ test('start/stop 20 times grows neither threads, descriptors nor memory', async 
   assert.ok(end.rss - baseline.rss < 40, `RSS ${baseline.rss.toFixed(1)} → ${end.rss.toFixed(1)} MiB`);
 });
 
-test('top -H names each camera\'s thread and the output clock, and they go with stop()', async () => {
+test("top -H names each camera's thread and the output clock, and they go with stop()", async () => {
   const stitcher = new Stitcher(config());
   await stitcher.start();
   await waitFor('frames', () => stitcher.stats().output.frames >= 3, 5000, 20);

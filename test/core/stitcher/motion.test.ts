@@ -80,6 +80,10 @@ test('a moving camera that goes offline ends its motion, so the auto layout lets
   await waitFor('drive big again', () => stitcher.tiles[0].camera === 'drive', 3000);
   const before = motion.length;
   await cameras[1].stop();
-  await waitFor('motion ended', () => motion.slice(before).some((m) => m.camera === 'drive' && !m.active), 8000);
+  await waitFor(
+    'motion ended',
+    () => motion.slice(before).some((m) => m.camera === 'drive' && !m.active),
+    8000,
+  );
   await waitFor('hall back in the big tile', () => stitcher.tiles[0].camera === 'hall', 5000);
 });

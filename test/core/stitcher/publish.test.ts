@@ -62,7 +62,10 @@ test('RTSP publish: the server records the mosaic at its size, rate and colours'
 
 test('RTP: packets carry the payload type asked for and depacketize to the mosaic', async () => {
   await waitFor('RTP packets', () => rtp.length > 100, 5000);
-  assert.ok(rtp.every((p) => p.header.payloadType === 100), 'payload type 100');
+  assert.ok(
+    rtp.every((p) => p.header.payloadType === 100),
+    'payload type 100',
+  );
   const annexB = annexBFromRtp(rtp);
   assert.ok(annexB.length > 0, 'a keyframe arrived');
   const frames = await decodeH264(annexB);
@@ -79,7 +82,11 @@ test('the RTSP server restarting: publishing resumes by itself; the mosaic never
   await server.restart();
   await waitFor('the output to be live again', () => output('mediamtx').state === 'live', 15000);
   // Solid colours compress to a few hundred bytes a frame: a second of video is over 2 kB.
-  await waitFor('the new recording to grow', () => existsSync(server.recording) && statSync(server.recording).size > 2000, 8000);
+  await waitFor(
+    'the new recording to grow',
+    () => existsSync(server.recording) && statSync(server.recording).size > 2000,
+    8000,
+  );
   const resumed = await decodeH264(readFileSync(server.recording));
   assert.ok(resumed.length >= 10, `${resumed.length} frames in the new recording`);
   assert.ok(output('mediamtx').reconnects >= 1);
@@ -91,11 +98,19 @@ test('the RTSP server restarting: publishing resumes by itself; the mosaic never
 
 test('an output with nothing behind it is offline with a reason; outputs need their fields', async () => {
   assert.throws(
-    () => new Stitcher({ cameras: [{ name: 'a', url: 'demo:testsrc2' }], outputs: [{ type: 'rtp', host: '127.0.0.1' }] }),
+    () =>
+      new Stitcher({
+        cameras: [{ name: 'a', url: 'demo:testsrc2' }],
+        outputs: [{ type: 'rtp', host: '127.0.0.1' }],
+      }),
     /outputs\[0\]\.port: is required for an rtp output/,
   );
   assert.throws(
-    () => new Stitcher({ cameras: [{ name: 'a', url: 'demo:testsrc2' }], outputs: [{ type: 'rtsp', url: 'http://x' }] }),
+    () =>
+      new Stitcher({
+        cameras: [{ name: 'a', url: 'demo:testsrc2' }],
+        outputs: [{ type: 'rtsp', url: 'http://x' }],
+      }),
     /outputs\[0\]\.url: must start with rtsp:\/\//,
   );
 });

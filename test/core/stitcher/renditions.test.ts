@@ -70,7 +70,11 @@ test('users with the same settings share one encoder, freed when the last closes
 test('bad rendition settings are refused with the field named', () => {
   assert.throws(
     () => stitcher.openRendition({ width: 641, height: 360, fps: 15, bitrate: 300000 }),
-    (error: unknown) => error instanceof ConfigError && /rendition\.width: must be an even number/.test(error.message),
+    (error: unknown) =>
+      error instanceof ConfigError && /rendition\.width: must be an even number/.test(error.message),
   );
-  assert.throws(() => stitcher.openRendition({ width: 640, height: 360, fps: 15 }), /rendition\.bitrate: is required/);
+  assert.throws(
+    () => stitcher.openRendition({ width: 640, height: 360, fps: 15 }),
+    /rendition\.bitrate: is required/,
+  );
 });

@@ -54,7 +54,12 @@ test('a dead camera: cached picture, then black after the timeout, then live aga
 
   // After it: black, while the other tile keeps updating.
   const steadyFrames = camera('steady').frames;
-  await waitFor('the dead tile to turn black', () => tile('dying').content === 'black', staleTimeoutMs + 2000, 50);
+  await waitFor(
+    'the dead tile to turn black',
+    () => tile('dying').content === 'black',
+    staleTimeoutMs + 2000,
+    50,
+  );
   assert.ok(Date.now() - killedAt >= staleTimeoutMs - 100, 'black only after the timeout');
   const shot = await picture();
   assertTileColour(shot, left, '000000', 24, 'stale tile');

@@ -31,7 +31,9 @@ after(async () => {
   await Promise.all(cameras.map((camera) => camera.stop()));
 });
 
-async function recordFrames(ms: number): Promise<{ recorder: AccessUnitRecorder; frames: Awaited<ReturnType<typeof decodeH264>> }> {
+async function recordFrames(
+  ms: number,
+): Promise<{ recorder: AccessUnitRecorder; frames: Awaited<ReturnType<typeof decodeH264>> }> {
   const recorder = new AccessUnitRecorder(stitcher);
   stitcher.requestKeyframe();
   await sleep(ms);
@@ -66,7 +68,13 @@ test('gaps between tiles are black and contain letterboxes', async () => {
   assertTileColour(last, { x: 0, y: 676, width: 480, height: 268 }, colours.bottom, 40, 'contained picture');
   assertTileColour(last, { x: 0, y: 540, width: 480, height: 134 }, '000000', 24, 'letterbox above');
   assertTileColour(last, { x: 0, y: 946, width: 480, height: 134 }, '000000', 24, 'letterbox below');
-  assertTileColour(last, { x: 960, y: 540, width: 960, height: 540 }, colours.right, 40, 'cover fills its tile');
+  assertTileColour(
+    last,
+    { x: 960, y: 540, width: 960, height: 540 },
+    colours.right,
+    40,
+    'cover fills its tile',
+  );
 });
 
 test('setLayout moves the colours to their new rectangles with continuous pts', async () => {
