@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "av_error.h"
+#include "thread_name.h"
 
 namespace mosaic {
 
@@ -41,7 +42,10 @@ Encoder::Encoder(const EncoderOptions& options)
   // Forced keyframes become IDRs (a viewer can only start on an IDR), and SPS/PPS go before each.
   settings.Set("forced-idr", "1");
   settings.Set("x264-params", "repeat-headers=1:scenecut=0");
-  const int result = avcodec_open2(c, codec, settings.Address());
+  const int result = [&] {
+    ScopedThreadName x264_threads("cm-x264");
+    return avcodec_open2(c, codec, settings.Address());
+  }();
   if (result < 0) throw std::runtime_error(AvErrorText("open libx264", result));
 }
 

@@ -19,4 +19,23 @@ inline void NameThisThread(const std::string& name) {
 #endif
 }
 
+// A thread starts with its creator's name. While one of these lives, the threads a library
+// starts from this thread (x264's slice threads, in avcodec_open2) are named `name`; the
+// thread's own name comes back after.
+class ScopedThreadName {
+ public:
+  explicit ScopedThreadName(const std::string& name) {
+#if defined(__linux__)
+    pthread_getname_np(pthread_self(), previous_, sizeof previous_);
+#endif
+    NameThisThread(name);
+  }
+  ~ScopedThreadName() { NameThisThread(previous_); }
+  ScopedThreadName(const ScopedThreadName&) = delete;
+  ScopedThreadName& operator=(const ScopedThreadName&) = delete;
+
+ private:
+  char previous_[16] = {};
+};
+
 }  // namespace mosaic
