@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sleep, waitFor } from '../test/helpers/wait';
 
 /** What a long-running process costs once it is running, measured over a window of wall time. */
@@ -10,6 +10,11 @@ export interface WindowCost {
   framesPerSecond: number;
   /** Peak resident memory up to the end of the window (VmHWM). */
   peakRssMiB: number;
+  /**
+   * CPU per wall second by thread name over the window, one camera's threads ("cm-cam porch")
+   * summed under their kind ("cm-cam"): where a process's time goes, without a profiler.
+   */
+  cpuPerThreadKind: Record<string, number>;
   stdout: string;
   stderr: string;
 }
@@ -28,6 +33,36 @@ export interface WindowOptions {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Each thread's CPU seconds so far, keyed by thread id, with the kind of thread its name says. */
+function threadCpuSeconds(pid: number): Map<string, { kind: string; seconds: number }> {
+  const threads = new Map<string, { kind: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const kind = /^cm-(cam|sub|pub) /.test(name) ? name.slice(0, 6) : name;
+      threads.set(tid, { kind, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return threads;
+}
+
+function byKind(
+  before: Map<string, { kind: string; seconds: number }>,
+  after: Map<string, { kind: string; seconds: number }>,
+  wallSeconds: number,
+): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const [tid, thread] of after) {
+    const used = thread.seconds - (before.get(tid)?.seconds ?? 0);
+    totals[thread.kind] = (totals[thread.kind] ?? 0) + used / wallSeconds;
+  }
+  return totals;
 }
 
 function peakRssMiB(pid: number): number {
@@ -68,13 +103,26 @@ export async function measureWindow(command: string[], options: WindowOptions): 
     await waitFor('a first output frame', () => exited || latest.frames > 0, options.startTimeoutMs, 20);
     if (exited) throw new Error(`${command[0]} exited before its first frame:\n${stderr.slice(-2000)}`);
     await sleep(options.warmupSeconds * 1000);
-    const start = { cpu: cpuSeconds(pid), at: performance.now(), progress: latest };
+    const start = {
+      cpu: cpuSeconds(pid),
+      threads: threadCpuSeconds(pid),
+      at: performance.now(),
+      progress: latest,
+    };
     await sleep(options.windowSeconds * 1000);
-    const end = { cpu: cpuSeconds(pid), at: performance.now(), progress: latest, peak: peakRssMiB(pid) };
+    const end = {
+      cpu: cpuSeconds(pid),
+      threads: threadCpuSeconds(pid),
+      at: performance.now(),
+      progress: latest,
+      peak: peakRssMiB(pid),
+    };
     if (exited) throw new Error(`${command[0]} exited during the window:\n${stderr.slice(-2000)}`);
     const progressSeconds = (end.progress.at - start.progress.at) / 1000;
+    const wallSeconds = (end.at - start.at) / 1000;
     figures = {
-      cpuPerSecond: (end.cpu - start.cpu) / ((end.at - start.at) / 1000),
+      cpuPerSecond: (end.cpu - start.cpu) / wallSeconds,
+      cpuPerThreadKind: byKind(start.threads, end.threads, wallSeconds),
       framesPerSecond:
         progressSeconds > 0 ? (end.progress.frames - start.progress.frames) / progressSeconds : 0,
       peakRssMiB: end.peak,

@@ -41,13 +41,50 @@ export interface Round {
   reference: number;
   oursFps: number;
   referenceFps: number;
+  /** Ours split by thread, per output second (see oursByThread). */
+  oursByThread: ThreadShare;
+}
+
+/**
+ * Where our CPU goes, from the thread names: the cameras' threads (demux + decode), the output
+ * clock (compose + scale + x264's main work), x264's slice threads, and the rest (Node).
+ */
+export interface ThreadShare {
+  cameras: number;
+  clock: number;
+  x264Slices: number;
+  other: number;
+}
+
+const shareOfThread: Record<string, keyof ThreadShare> = {
+  'cm-cam': 'cameras',
+  'cm-sub': 'cameras',
+  'cm-clock': 'clock',
+  'cm-x264': 'x264Slices',
+};
+
+function threadShare(byKind: Record<string, number>, perOutputSecond: number): ThreadShare {
+  const share: ThreadShare = { cameras: 0, clock: 0, x264Slices: 0, other: 0 };
+  for (const [kind, cpu] of Object.entries(byKind))
+    share[shareOfThread[kind] ?? 'other'] += cpu * perOutputSecond;
+  return {
+    cameras: rounded(share.cameras),
+    clock: rounded(share.clock),
+    x264Slices: rounded(share.x264Slices),
+    other: rounded(share.other),
+  };
 }
 
 export interface ScenarioResult {
   scenario: string;
   windowSeconds: number;
   rounds: Round[];
-  ours: Row & { skippedTicks: number; latencyMs: { p50: number; p95: number; p99: number } };
+  ours: Row & {
+    skippedTicks: number;
+    latencyMs: { p50: number; p95: number; p99: number };
+    /** The median round's split. */
+    byThread: ThreadShare;
+  };
   reference: Row & { command: string };
   floor: { cpuPerOutputSecond: number; decodeCpuPerSecond: number; encodeCpuPerSecond: number };
   ratioToReference: number;
@@ -140,6 +177,8 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
         reference: rounded(perOutputSecond(reference)),
         oursFps: rounded(ours.framesPerSecond, 1),
         referenceFps: rounded(reference.framesPerSecond, 1),
+        // CPU per wall second → per output second: the same factor as perOutputSecond's.
+        oursByThread: threadShare(ours.cpuPerThreadKind, scenario.fps / ours.framesPerSecond),
       });
     }
 
@@ -182,6 +221,7 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
 
     const ours = median(rounds.map((r) => r.ours));
     const reference = median(rounds.map((r) => r.reference));
+    const medianRound = [...rounds].sort((a, b) => a.ours - b.ours)[Math.floor(rounds.length / 2)];
     return {
       scenario: scenario.name,
       windowSeconds,
@@ -191,6 +231,7 @@ async function runScenario(scenario: Scenario, work: string): Promise<ScenarioRe
         skippedTicks,
         cpuPerOutputSecond: rounded(ours),
         peakRssMiB: rounded(oursPeak, 1),
+        byThread: medianRound.oursByThread,
         latencyMs: {
           p50: rounded(latencyUs.p50 / 1000, 1),
           p95: rounded(latencyUs.p95 / 1000, 1),

@@ -32,6 +32,15 @@ export function markdownReport(report: BenchReport): string {
         `${r.ours.latencyMs.p50} / ${r.ours.latencyMs.p95} / ${r.ours.latencyMs.p99} |`,
     ),
     '',
+    "Where our CPU goes, the median round's CPU per output second by thread: the cameras' threads demux and",
+    "decode; the clock composes, scales and runs x264's main work; then x264's slice threads, and Node.",
+    '',
+    ...report.results.map(
+      (r) =>
+        `- ${r.scenario}: cameras ${r.ours.byThread.cameras}, clock ${r.ours.byThread.clock}, ` +
+        `x264 slices ${r.ours.byThread.x264Slices}, Node ${r.ours.byThread.other}`,
+    ),
+    '',
     'Floor = each camera decoded alone (`ffmpeg -i URL -f null -`, over the same window) + one encode of our',
     'recorded canvas.',
     '',
