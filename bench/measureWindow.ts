@@ -30,7 +30,7 @@ export interface WindowOptions {
 }
 
 /** CPU seconds (user+sys) a live process has used, from /proc (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -7,6 +7,7 @@ import { ChildLines } from '../test/helpers/childLines';
 import { sleep, waitFor } from '../test/helpers/wait';
 import type { SwarmViewerFigures } from '../test/helpers/viewerSwarm';
 import { WhepClient } from '../test/helpers/whepClient';
+import { cpuSeconds } from './measureWindow';
 
 export interface FanoutRow {
   viewers: number;
@@ -35,12 +36,6 @@ export interface ViewerFigures {
 const windowSeconds = Number(process.env.BENCH_FANOUT_SECONDS ?? 10);
 const viewersPerProcess = 25;
 const swarmScript = join(__dirname, '..', 'test', 'helpers', 'viewerSwarm.js');
-
-/** CPU seconds (user+sys) a process has used, from /proc (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** The host's count of UDP datagrams dropped at a full receive buffer, IPv4 and IPv6. */
 function udpReceiveBufferDrops(): number {
