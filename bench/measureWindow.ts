@@ -103,20 +103,16 @@ export async function measureWindow(command: string[], options: WindowOptions): 
     await waitFor('a first output frame', () => exited || latest.frames > 0, options.startTimeoutMs, 20);
     if (exited) throw new Error(`${command[0]} exited before its first frame:\n${stderr.slice(-2000)}`);
     await sleep(options.warmupSeconds * 1000);
-    const start = {
+    const sample = () => ({
       cpu: cpuSeconds(pid),
       threads: threadCpuSeconds(pid),
       at: performance.now(),
       progress: latest,
-    };
+    });
+    const start = sample();
     await sleep(options.windowSeconds * 1000);
-    const end = {
-      cpu: cpuSeconds(pid),
-      threads: threadCpuSeconds(pid),
-      at: performance.now(),
-      progress: latest,
-      peak: peakRssMiB(pid),
-    };
+    const end = sample();
+    const peak = peakRssMiB(pid);
     if (exited) throw new Error(`${command[0]} exited during the window:\n${stderr.slice(-2000)}`);
     const progressSeconds = (end.progress.at - start.progress.at) / 1000;
     const wallSeconds = (end.at - start.at) / 1000;
@@ -125,7 +121,7 @@ export async function measureWindow(command: string[], options: WindowOptions): 
       cpuPerThreadKind: byKind(start.threads, end.threads, wallSeconds),
       framesPerSecond:
         progressSeconds > 0 ? (end.progress.frames - start.progress.frames) / progressSeconds : 0,
-      peakRssMiB: end.peak,
+      peakRssMiB: peak,
     };
   } finally {
     if (!exited) child.kill('SIGTERM');
