@@ -9,10 +9,19 @@
  *    system's FFmpeg.
  * `CAMERA_MOSAIC_NATIVE=prebuilt` or `=local` keeps only that one (e.g. while changing the C++,
  * where a prebuilt in the tree would otherwise win).
+ * When none loads, the error leads with why in a user's terms (nativeMismatch.ts): another CPU,
+ * musl, a glibc too old, a missing shared library.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeLoadError } from '../errors';
+import {
+  diagnoseLoadFailure,
+  elfArch,
+  highestGlibcVersion,
+  type AddonFailure,
+  type HostFacts,
+} from './nativeMismatch';
 import type { NativeAddon } from './nativeTypes';
 
 /** Which build of the addon was loaded. */
@@ -42,12 +51,17 @@ const packageRoot = join(__dirname, '..', '..', '..', '..');
  * (Alpine) gets `linuxmusl-<arch>`, as in sharp, since a glibc build cannot load there.
  */
 export function prebuiltPlatform(): string {
-  let platform: string = process.platform;
-  if (platform === 'linux') {
+  const { platform, arch, glibcRuntime } = hostFacts();
+  return `${platform === 'linux' && !glibcRuntime ? 'linuxmusl' : platform}-${arch}`;
+}
+
+function hostFacts(): HostFacts {
+  let glibcRuntime: string | undefined;
+  if (process.platform === 'linux') {
     const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
-    if (report.header && !report.header.glibcVersionRuntime) platform = 'linuxmusl';
+    glibcRuntime = report.header?.glibcVersionRuntime;
   }
-  return `${platform}-${process.arch}`;
+  return { platform: process.platform, arch: process.arch, glibcRuntime };
 }
 
 function candidates(): Candidate[] {
@@ -92,10 +106,12 @@ export function nativeAddonInfo(): NativeAddonInfo {
 function load(): Loaded {
   if (loaded) return loaded;
   const reasons: string[] = [];
+  const failures: AddonFailure[] = [];
   const tried = candidates();
   for (const { kind, path, missing } of tried) {
     if (!existsSync(path)) {
       reasons.push(`${kind} ${path}: ${missing}`);
+      failures.push({ kind, path, exists: false });
       continue;
     }
     try {
@@ -104,13 +120,42 @@ function load(): Loaded {
       loaded = { addon, info: { path, kind, ffmpegVersion: addon.ffmpegVersion } };
       return loaded;
     } catch (error) {
-      // e.g. a missing shared library, or a binary for another C library or CPU.
-      reasons.push(`${kind} ${path}: ${(error as Error).message.split('\n')[0]}`);
+      const loadError = (error as Error).message.split('\n')[0];
+      reasons.push(`${kind} ${path}: ${loadError}`);
+      failures.push({ kind, path, exists: true, loadError, ...readBinary(path) });
     }
   }
   const pinned = process.env.CAMERA_MOSAIC_NATIVE;
-  throw new NativeLoadError(
+  const heading =
     `camera-mosaic's native addon could not be loaded [platform:${prebuiltPlatform()}` +
-      `${tried.length < 2 ? `, CAMERA_MOSAIC_NATIVE=${pinned}` : ''}]:\n  ${reasons.join('\n  ')}`,
+    `${tried.length < 2 ? `, CAMERA_MOSAIC_NATIVE=${pinned}` : ''}]`;
+  const diagnosis = diagnoseLoadFailure(hostFacts(), prebuildsPresent(), failures, packageRoot);
+  throw new NativeLoadError(
+    diagnosis
+      ? `${heading}: ${diagnosis.problem}.\n  Way out: ${diagnosis.wayOut}.\n` +
+          `  Tried:\n    ${reasons.join('\n    ')}`
+      : `${heading}:\n  ${reasons.join('\n  ')}`,
   );
+}
+
+/** What a `.node` that failed to load is built for; read only then, so a good load costs nothing. */
+function readBinary(path: string): Pick<AddonFailure, 'elfArch' | 'requiredGlibc'> {
+  try {
+    const bytes = readFileSync(path);
+    return { elfArch: elfArch(bytes.subarray(0, 20)), requiredGlibc: highestGlibcVersion(bytes) };
+  } catch {
+    return {};
+  }
+}
+
+/** The prebuilds/ folders that hold an addon, e.g. `linux-arm`, `linux-arm64`, `linux-x64`. */
+function prebuildsPresent(): string[] {
+  const folder = join(packageRoot, 'prebuilds');
+  try {
+    return readdirSync(folder)
+      .filter((name) => existsSync(join(folder, name, 'camera_mosaic.node')))
+      .sort();
+  } catch {
+    return [];
+  }
 }
