@@ -139,8 +139,10 @@ void Compositor::ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t
   FramePtr frame;
   uint64_t sequence = 0;
   int64_t age_ms = 0;
+  int64_t arrival_us = 0;
   const uint64_t known = source == slot->shown ? slot->sequence : 0;
-  const bool newer = source && source->TakeNewerFrame(known, &frame, &sequence, &age_ms);
+  const bool newer =
+      source && source->TakeNewerFrame(known, &frame, &sequence, &age_ms, &arrival_us);
   if (source == nullptr || age_ms > stale_timeout_ms_) {
     // Layout changes start from an all-black canvas, so only a tile that showed a picture
     // needs painting.
@@ -148,7 +150,7 @@ void Compositor::ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t
     return;
   }
   if (newer) {
-    painted_arrivals_.push_back(frame->reordered_opaque);
+    painted_arrivals_.push_back(arrival_us);
     PaintFrame(slot, frame.get());
     slot->offline_painted = false;
     slot->shown = source;

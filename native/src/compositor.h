@@ -43,7 +43,8 @@ class Compositor {
   void Compose(const SourceLookup& lookup, int64_t now_us);
 
   const AVFrame* canvas() const { return canvas_.get(); }
-  // When each frame painted by the last Compose() arrived (µs, av_gettime_relative clock).
+  // When each frame painted by the last Compose() arrived (µs, av_gettime_relative clock;
+  // 0: unknown, which the latency figures skip).
   const std::vector<int64_t>& painted_arrivals() const { return painted_arrivals_; }
   std::vector<TileStatus> TileStatuses() const;
 

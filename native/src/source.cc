@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "av_error.h"
+#include "ffmpeg_compat.h"
+#include "packet_arrivals.h"
 #include "thread_name.h"
 #include "url_text.h"
 
@@ -249,6 +251,7 @@ void Source::PaceDemoPacket(const AVPacket* packet, const AVStream* stream) {
 void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, int stream_index) {
   PacketPtr packet = MakePacket();
   FramePtr frame = MakeFrame();
+  PacketArrivals arrivals;
   const AVStream* stream = input->streams[stream_index];
   while (!interrupt_.stopping()) {
     interrupt_.SetDeadline(options_.read_timeout_ms);
@@ -270,9 +273,7 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
     }
     if (is_demo_) PaceDemoPacket(packet.get(), stream);
 
-    // The packet's arrival rides through the decoder (reordered with its frame) so latency can
-    // be measured from the network to the encoder's output.
-    decoder->reordered_opaque = NowUs();
+    arrivals.Add(packet->pts, NowUs());
     int sent = avcodec_send_packet(decoder, packet.get());
     av_packet_unref(packet.get());
     if (sent < 0 && sent != AVERROR(EAGAIN)) {
@@ -287,13 +288,13 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
         std::lock_guard<std::mutex> lock(mutex_);
         stats_.errors++;
       }
-      OnFrame(frame.get());
+      OnFrame(frame.get(), arrivals.Find(frame->pts));
       av_frame_unref(frame.get());
     }
   }
 }
 
-void Source::OnFrame(const AVFrame* frame) {
+void Source::OnFrame(const AVFrame* frame, int64_t arrival_us) {
   FramePtr newest = RefFrame(frame);
   if (!newest) return;
   const int64_t now = NowUs();
@@ -301,6 +302,7 @@ void Source::OnFrame(const AVFrame* frame) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     latest_ = std::move(newest);
+    latest_arrival_us_ = arrival_us;
     sequence_++;
     latest_at_us_ = now;
     arrivals_us_[stats_.frames % 64] = now;
@@ -311,7 +313,8 @@ void Source::OnFrame(const AVFrame* frame) {
   }
   if (became_live) SetState(SourceState::kLive, "");
   // A stream with no keyframes at all (intra refresh) is scored after a few seconds anyway.
-  keyframe_seen_ = keyframe_seen_ || frame->key_frame || now - connected_at_us_ > kMotionWithoutKeyframeUs;
+  keyframe_seen_ = keyframe_seen_ || FrameIsKeyframe(frame) ||
+                   now - connected_at_us_ > kMotionWithoutKeyframeUs;
   if (motion_ && keyframe_seen_ && motion_->OnFrame(frame, now) && motion_listener_) {
     motion_listener_(options_.name, motion_->active(), motion_->score());
   }
@@ -351,13 +354,14 @@ void Source::UpdateStaleness(int64_t now_us) {
 }
 
 bool Source::TakeNewerFrame(uint64_t known_sequence, FramePtr* frame, uint64_t* sequence,
-                            int64_t* age_ms) {
+                            int64_t* age_ms, int64_t* arrival_us) {
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t since = latest_ ? latest_at_us_ : started_at_us_;
   *age_ms = (NowUs() - since) / 1000;
   if (!latest_ || sequence_ == known_sequence) return false;
   *frame = RefFrame(latest_.get());
   *sequence = sequence_;
+  *arrival_us = latest_arrival_us_;
   return *frame != nullptr;
 }
 

@@ -76,11 +76,12 @@ class Source {
   // Width of the newest decoded frame; 0 before the first.
   int width() const;
 
-  // If a frame newer than `known_sequence` exists, references it into `frame`, sets
-  // `sequence` and returns true. `age_ms` is always set: ms since the newest frame (or since
+  // If a frame newer than `known_sequence` exists, references it into `frame`, sets `sequence`
+  // and `arrival_us` (when its first packet arrived, µs on the av_gettime_relative clock; 0 if
+  // unknown) and returns true. `age_ms` is always set: ms since the newest frame (or since
   // start when there was none yet).
   bool TakeNewerFrame(uint64_t known_sequence, FramePtr* frame, uint64_t* sequence,
-                      int64_t* age_ms);
+                      int64_t* age_ms, int64_t* arrival_us);
 
   // Turns live into stale (and back is done by the next frame); called by the output clock, since
   // the source's own thread may be blocked in a read when the camera goes quiet.
@@ -93,7 +94,7 @@ class Source {
   bool Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream_index);
   void ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, int stream_index);
   void PaceDemoPacket(const AVPacket* packet, const AVStream* stream);
-  void OnFrame(const AVFrame* frame);
+  void OnFrame(const AVFrame* frame, int64_t arrival_us);
   void SetState(SourceState state, const std::string& error);
   void Fail(const std::string& error);
   bool SleepInterruptibly(int64_t duration_ms);
@@ -124,6 +125,7 @@ class Source {
 
   mutable std::mutex mutex_;  // guards everything below
   FramePtr latest_;
+  int64_t latest_arrival_us_ = 0;
   uint64_t sequence_ = 0;
   int64_t latest_at_us_ = 0;
   int64_t started_at_us_ = 0;
