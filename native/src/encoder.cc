@@ -3,14 +3,15 @@
 #include <stdexcept>
 
 #include "av_error.h"
+#include "encoder_choice.h"
 #include "thread_name.h"
 
 namespace mosaic {
 
 Encoder::Encoder(const EncoderOptions& options)
     : options_(options), frame_(MakeFrame()), packet_(MakePacket()) {
-  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
-  if (!codec) throw std::runtime_error("libx264 encoder not available in this FFmpeg");
+  const EncoderChoice choice = ChooseEncoder(options);
+  const AVCodec* codec = choice.codec;
   name_ = codec->name;
   context_.reset(avcodec_alloc_context3(codec));
   if (!context_ || !frame_ || !packet_) throw std::bad_alloc();
@@ -18,7 +19,7 @@ Encoder::Encoder(const EncoderOptions& options)
   AVCodecContext* c = context_.get();
   c->width = options.width;
   c->height = options.height;
-  c->pix_fmt = AV_PIX_FMT_YUV420P;
+  c->pix_fmt = choice.pixel_format;
   c->time_base = {1, options.fps};
   c->framerate = {options.fps, 1};
   c->gop_size = options.gop;
@@ -36,17 +37,14 @@ Encoder::Encoder(const EncoderOptions& options)
   // No AV_CODEC_FLAG_GLOBAL_HEADER: parameter sets stay in-band, where WebRTC needs them.
 
   Dictionary settings;
-  settings.Set("preset", options.preset.c_str());
-  settings.Set("tune", "zerolatency");
-  settings.Set("profile", options.profile.c_str());
-  // Forced keyframes become IDRs (a viewer can only start on an IDR), and SPS/PPS go before each.
-  settings.Set("forced-idr", "1");
-  settings.Set("x264-params", "repeat-headers=1:scenecut=0");
+  for (const auto& [key, value] : choice.settings) settings.Set(key.c_str(), value.c_str());
   const int result = [&] {
-    ScopedThreadName x264_threads("cm-x264");
+    ScopedThreadName encoder_threads(choice.thread_name);
     return avcodec_open2(c, codec, settings.Address());
   }();
-  if (result < 0) throw std::runtime_error(AvErrorText("open libx264", result));
+  if (result < 0) {
+    throw std::runtime_error(AvErrorText(std::string("open ") + codec->name, result));
+  }
 }
 
 bool Encoder::Encode(const AVFrame* frame, int64_t frame_index, std::vector<AccessUnit>* out,

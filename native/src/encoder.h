@@ -1,5 +1,6 @@
-// One rendition's H.264 encoder: libx264 through libavcodec, zerolatency, SPS/PPS before every
-// IDR (so any viewer can start at any keyframe), keyframes on request, coalesced.
+// One rendition's H.264 encoder through libavcodec (which one, and its private options, is
+// ChooseEncoder's call: libx264, zerolatency): SPS/PPS before every IDR (so any viewer can start
+// at any keyframe), keyframes on request, coalesced.
 #pragma once
 
 #include <atomic>
