@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up camera-mosaic on Debian 12 (as root): the system packages it builds and tests with,
 # the npm dependencies, and the build (native addon + TypeScript). Safe to run again.
-# --test also builds the prebuilt addon with its bundled FFmpeg (scripts/prebuilt/, about 90 s
-# the first time, 1 s after), which the packaging test installs as a user would.
+# --test also builds the prebuilt addons of every platform with their bundled FFmpeg
+# (scripts/prebuilt/: x64, and arm64 and armv7 cross-compiled; about 12 minutes the first time on
+# two cores, cached under /var/cache after), which the packaging and platform tests install as a
+# user would, and the tools of the platform tests (Debian roots under qemu).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,10 @@ packages=(
   # benchmarks: GNU time reads a finished process's CPU and peak RSS from the kernel
   time
 )
+if [[ "${1:-}" == "--test" ]]; then
+  # the platform tests: Debian roots made by debootstrap, arm ones run by qemu through binfmt_misc
+  packages+=(debootstrap qemu-user-static binfmt-support)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -40,5 +46,5 @@ fi
 npm ci --no-audit --no-fund
 npm run build
 if [[ "${1:-}" == "--test" ]]; then
-  bash scripts/prebuilt/build-linux.sh
+  bash scripts/prebuilt/build-all.sh
 fi
