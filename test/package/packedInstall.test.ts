@@ -4,14 +4,25 @@
  * the registry; no compiler, no build step), then the installed CLI's demo mosaic serves a
  * snapshot — on the prebuilt addon, with its own FFmpeg, not the system's.
  *
- * Skipped, saying so, when this checkout has no prebuilt for this platform: build one first with
- * `bash scripts/prebuilt/build-linux.sh`.
+ * Issue 16: the one tarball carries every platform's prebuilt (`npm run build:prebuilt` makes them;
+ * `npm pack` refuses without them), each an ELF for its own machine. The arm ones run in
+ * test/platforms/, under qemu.
  */
 import assert from 'node:assert/strict';
 import { HomebridgeProcess } from '../helpers/homebridgeRunner';
 import { freePort as freePortForHosts, NodeRedRuntime } from '../helpers/nodeRedRuntime';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,15 +34,25 @@ import { waitFor } from '../helpers/wait';
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..');
 const target = prebuiltPlatform();
-const prebuilt = join(root, 'prebuilds', target, 'camera_mosaic.node');
-// Skipped only where no prebuilt was built for this platform (`bash scripts/setup.sh --test`
-// builds it, as CI does); a package.json that stops shipping it fails below instead.
-const skip = !existsSync(prebuilt)
-  ? `no prebuilt addon for ${target} in this checkout (build it: bash scripts/prebuilt/build-linux.sh)`
-  : false;
+
+/** Every platform the package ships a prebuilt for, and the ELF e_machine its binary must have. */
+const SHIPPED_PLATFORMS = { 'linux-x64': 62, 'linux-arm64': 183, 'linux-arm': 40 } as const;
 
 /** The shared libraries a bundled FFmpeg must not pull in from the system. */
 const SYSTEM_MEDIA_LIBS = /\blib(av\w+|swscale|swresample|postproc|x264)\.so/;
+
+/** ELF e_machine (offset 18, little-endian on every platform we ship). */
+function elfMachine(path: string): number {
+  const header = Buffer.alloc(20);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  assert.equal(header.toString('latin1', 0, 4), '\x7fELF', `${path} is not an ELF file`);
+  return header.readUInt16LE(18);
+}
 
 const directory = mkdtempSync(join(tmpdir(), 'mosaic-pack-'));
 const children = new Set<ChildProcess>();
@@ -46,7 +67,6 @@ delete userEnv.NODE_PATH;
 delete process.env.CAMERA_MOSAIC_NATIVE;
 
 before(async () => {
-  if (skip) return;
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', directory], {
     cwd: root,
     maxBuffer: 16 * 1024 * 1024,
@@ -69,14 +89,14 @@ after(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-test('the tarball ships the prebuilt addon and what a user needs, nothing else', { skip }, (t) => {
+test('the tarball ships the prebuilt addon and what a user needs, nothing else', (t) => {
   const paths = packed.files.map((f) => f.path);
   t.diagnostic(
     `${packed.filename}: ${(packed.size / 1e6).toFixed(2)} MB packed, ` +
       `${(packed.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${paths.length} files`,
   );
   for (const needed of [
-    `prebuilds/${target}/camera_mosaic.node`,
+    ...Object.keys(SHIPPED_PLATFORMS).map((platform) => `prebuilds/${platform}/camera_mosaic.node`),
     'dist/src/index.js',
     'dist/src/core/cli.js',
     'config.schema.json',
@@ -91,9 +111,23 @@ test('the tarball ships the prebuilt addon and what a user needs, nothing else',
   assert.deepEqual(unwanted, [], 'tests, benchmarks and build trees stay out of the tarball');
 });
 
+test('each installed prebuilt is an ELF for its own machine', () => {
+  for (const [platform, machine] of Object.entries(SHIPPED_PLATFORMS)) {
+    const path = join(installed, 'prebuilds', platform, 'camera_mosaic.node');
+    assert.ok(existsSync(path), `${platform}: no prebuilt installed`);
+    assert.equal(elfMachine(path), machine, `${platform}: wrong ELF machine`);
+    const buildInfo = readFileSync(join(installed, 'prebuilds', platform, 'BUILDINFO.txt'), 'utf8');
+    assert.match(
+      buildInfo,
+      /^needs: glibc 2\.\d+ or newer/m,
+      `${platform}: BUILDINFO.txt says what it needs`,
+    );
+  }
+});
+
 test(
   'installed with --ignore-scripts, the CLI demo serves a snapshot on the bundled FFmpeg',
-  { skip, timeout: 60_000 },
+  { timeout: 60_000 },
   async (t) => {
     assert.ok(!existsSync(join(installed, 'native', 'build')), 'nothing was built at install');
     const cli = join(installed, '..', '.bin', 'camera-mosaic');
@@ -156,7 +190,7 @@ test(
   },
 );
 
-test('the installed loader says which addon it loaded, and why it could not load one', { skip }, async () => {
+test('the installed loader says which addon it loaded, and why it could not load one', async () => {
   const loader = join(installed, 'dist', 'src', 'core', 'stitcher', 'nativeBinding.js');
   const script = `const b = require(${JSON.stringify(loader)});
     try { console.log(JSON.stringify(b.nativeAddonInfo())); }
@@ -189,7 +223,7 @@ function mappedAddon(pid: number): string | undefined {
     .pop();
 }
 
-test('the same installed tarball runs in a real Node-RED', { skip, timeout: 90_000 }, async () => {
+test('the same installed tarball runs in a real Node-RED', { timeout: 90_000 }, async () => {
   const enginePort = await freePortForHosts();
   const red = new NodeRedRuntime({
     node: process.execPath,
@@ -237,7 +271,7 @@ test('the same installed tarball runs in a real Node-RED', { skip, timeout: 90_0
   }
 });
 
-test('the same installed tarball is loaded by a real Homebridge', { skip, timeout: 90_000 }, async () => {
+test('the same installed tarball is loaded by a real Homebridge', { timeout: 90_000 }, async () => {
   const homebridge = await HomebridgeProcess.start({
     platform: {
       name: 'Camera Mosaic',
