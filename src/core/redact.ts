@@ -10,6 +10,60 @@
 
 const mask = '***';
 
+/**
+ * Query and path parameters that carry a secret. Cameras put them after `?`/`&`/`;`
+ * (`?user=admin&password=…`, `?token=…`) or in the path between underscores (Dahua/XMeye style
+ * `/user=admin_password=…_channel=1_stream=0.sdp`), so `_` and `/` also start one.
+ */
+const secretParamNames = [
+  'password',
+  'passwd',
+  'passwort',
+  'pass',
+  'pwd',
+  'pw',
+  'psw',
+  'secret',
+  'token',
+  'access_token',
+  'auth',
+  'authorization',
+  'key',
+  'apikey',
+  'api_key',
+  'api-key',
+  'sig',
+  'signature',
+  'credentials',
+];
+
+/**
+ * A secret parameter and its value. The value ends at `&`, whitespace or a quote, or where the next
+ * `_name=` of the underscore style begins; anything else (`#`, `?`, `/`, `@`) stays inside it, so a
+ * password holding them is masked whole rather than cut short.
+ */
+const secretParam = new RegExp(
+  `([?&;_/])(${secretParamNames.join('|')})=([^&\\s"']*?)(?=_[a-z][a-z0-9]*=|[&\\s"']|$)`,
+  'gi',
+);
+
+/**
+ * Parameter values shorter than this are masked where they appear as a parameter, but not taken
+ * as secrets to mask everywhere: `key=1` would otherwise turn every `1` of a log line into `***`.
+ */
+const minSecretParamLength = 4;
+
+function redactParams(text: string): string {
+  return text.replace(secretParam, (_match, start: string, name: string) => `${start}${name}=${mask}`);
+}
+
+/** The values of the secret parameters in `url`, as written. */
+function paramSecrets(url: string): string[] {
+  return [...url.matchAll(secretParam)]
+    .map((m) => m[3] ?? '')
+    .filter((v) => v.length >= minSecretParamLength);
+}
+
 /** `scheme://`, a user without `:` or `/`, `:`, then everything up to the last `@` of the run. */
 const credentialsInText = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/]*):\S*@/gi;
 
@@ -26,37 +80,46 @@ function passwordSpan(url: string): [number, number] | undefined {
   return [colon + 1, at];
 }
 
-/** `rtsp://user:pass@host/x` → `rtsp://user:***@host/x`; anything else comes back unchanged. */
+/**
+ * `rtsp://user:pass@host/x` → `rtsp://user:***@host/x`, `…?password=x` → `…?password=***`, and
+ * `…/user=admin_password=x_channel=1` → `…/user=admin_password=***_channel=1`; anything else
+ * comes back unchanged.
+ */
 export function redactUrl(url: string): string {
   const span = passwordSpan(url);
-  return span ? url.slice(0, span[0]) + mask + url.slice(span[1]) : url;
+  return redactParams(span ? url.slice(0, span[0]) + mask + url.slice(span[1]) : url);
 }
 
 /**
- * The password of a URL as written and as decoded (`p%40ss` is also `p@ss`), to pass as
- * {@link redactText}'s `secrets`; empty when the URL carries none.
+ * The passwords of a URL (its `user:pass@` and its secret parameters) as written and as decoded
+ * (`p%40ss` is also `p@ss`), to pass as {@link redactText}'s `secrets`; empty when it carries none.
  */
 export function urlPasswords(url: string): string[] {
   const span = passwordSpan(url);
-  const password = span ? url.slice(span[0], span[1]) : '';
-  if (password === '') return [];
-  let decoded = password;
+  const passwords = [...(span ? [url.slice(span[0], span[1])] : []), ...paramSecrets(url)];
+  return [...new Set(passwords.filter((p) => p !== '').flatMap(withDecoded))];
+}
+
+function withDecoded(password: string): string[] {
   try {
-    decoded = decodeURIComponent(password);
+    const decoded = decodeURIComponent(password);
+    return decoded === password ? [password] : [password, decoded];
   } catch {
     // A lone `%` is not an escape; the password as written is all there is to mask.
+    return [password];
   }
-  return decoded === password ? [password] : [password, decoded];
 }
 
 /**
- * Masks every `scheme://user:password@` inside free text, then every listed secret (longest
- * first, so a secret that contains another is masked whole). Empty secrets are ignored.
+ * Masks every `scheme://user:password@` and every secret parameter inside free text, then every
+ * listed secret (longest first, so a secret that contains another is masked whole). Empty secrets
+ * are ignored.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let result = text.replace(credentialsInText, (_match, scheme: string, user: string) => {
     return `${scheme}${user}:${mask}@`;
   });
+  result = redactParams(result);
   const longestFirst = secrets.filter((s) => s !== '').sort((a, b) => b.length - a.length);
   for (const secret of longestFirst) result = result.split(secret).join(mask);
   return result;
