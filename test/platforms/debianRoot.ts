@@ -44,6 +44,34 @@ export interface RootCommandOptions {
   timeoutMs: number;
 }
 
+/**
+ * Every root the suite uses. Whichever test file runs first starts making all of them at once
+ * (the files run one after another, the roots' downloads and dpkg runs need not), so from
+ * nothing the suite waits for the slowest root, not for the sum.
+ */
+export const platformRoots = {
+  trixieAmd64: {
+    suite: 'trixie',
+    arch: 'amd64',
+    packages: [
+      'g++',
+      'make',
+      'cmake',
+      'pkg-config',
+      'libavformat-dev',
+      'libavcodec-dev',
+      'libavdevice-dev',
+      'libswscale-dev',
+      'libavutil-dev',
+      'libfreetype-dev',
+    ],
+  },
+  // GnuTLS is the prebuilt's one shared library beyond libc and libstdc++ (apt has it anyway).
+  bookwormArm64: { suite: 'bookworm', arch: 'arm64', packages: ['libgnutls30'] },
+  // armv7 Node.js needs libatomic.
+  bookwormArmhf: { suite: 'bookworm', arch: 'armhf', packages: ['libgnutls30', 'libatomic1'] },
+} as const satisfies Record<string, DebianRootSpec>;
+
 const open = new Set<DebianRoot>();
 process.on('exit', () => {
   for (const root of open) root.closeNow();
@@ -52,6 +80,8 @@ process.on('exit', () => {
 export class DebianRoot {
   private readonly children = new Set<ChildProcess>();
   private closed = false;
+  /** How long open() waited for the cached root (made from nothing, or a lookup). */
+  readyAfterMs = 0;
 
   private constructor(
     readonly spec: DebianRootSpec,
@@ -74,10 +104,13 @@ export class DebianRoot {
     const unavailable = rootUnavailable();
     if (unavailable) throw new Error(unavailable);
     await script('hostTools.sh', [], 10 * 60_000);
+    const started = Date.now();
+    for (const other of Object.values(platformRoots)) if (other !== spec) makeInBackground(other);
     const cached = (
       await script('debianRoot.sh', [spec.suite, spec.arch, ...spec.packages], MAKE_ROOT_TIMEOUT_MS)
     ).trim();
     const root = new DebianRoot(spec, cached, mkdtempSync(join(tmpdir(), `camera-mosaic-${spec.arch}-`)));
+    root.readyAfterMs = Date.now() - started;
     open.add(root);
     try {
       await root.mount();
@@ -224,6 +257,18 @@ function mountsUnder(dir: string): string[] {
     .map((line) => line.split(' ')[4]?.replace(/\\040/g, ' '))
     .filter((point): point is string => point !== undefined && (point === dir || point.startsWith(`${dir}/`)))
     .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Starts making a root and does not wait: its lock makes a later open() of the same root wait for
+ * this maker, and a failure is made again, and reported, by that open(). Bounded by timeout(1).
+ */
+function makeInBackground(spec: DebianRootSpec): void {
+  const args = [String(MAKE_ROOT_TIMEOUT_MS / 1000), 'bash', join(scripts, 'debianRoot.sh')];
+  spawn('timeout', [...args, spec.suite, spec.arch, ...spec.packages], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
 }
 
 async function script(name: string, args: readonly string[], timeoutMs: number): Promise<string> {

@@ -243,3 +243,19 @@ export class RootMosaic {
     }
   }
 }
+
+/** How long each setup step took, for a test's diagnostics (the report's timings). */
+export class SetupTimes {
+  private readonly steps: string[] = [];
+  private last = Date.now();
+
+  mark(step: string): void {
+    const now = Date.now();
+    this.steps.push(`${step} ${Math.round((now - this.last) / 1000)} s`);
+    this.last = now;
+  }
+
+  toString(): string {
+    return this.steps.join(', ');
+  }
+}

