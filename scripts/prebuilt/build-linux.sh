@@ -41,7 +41,7 @@ case $target in
     # Debian's armhf baseline is ARMv7 with VFPv3-D16. NEON is optional in ARMv7 but present in
     # every Raspberry Pi from the 2 on; FFmpeg checks for it at run time, x264 builds for it.
     deb_arch=armhf triplet=arm-linux-gnueabihf elf_machine='ARM'
-    ffmpeg_arch=(--arch=arm --cpu=armv7-a --enable-neon)
+    ffmpeg_arch=(--arch=arm --enable-neon)
     ;;
   *)
     echo "prebuilt: unknown target '$target' (linux-x64, linux-arm64 or linux-arm)" >&2
