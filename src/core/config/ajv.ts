@@ -1,4 +1,5 @@
-import Ajv, { type Options } from 'ajv';
+import Ajv, { _, type Options } from 'ajv';
+import { cameraUrl, publishUrl } from './configFormats';
 import { errorReasonsKeyword } from './errorReasons';
 
 export { errorReasonsKeyword };
@@ -25,8 +26,13 @@ export const ajvOptions: Options = {
 
 /** An Ajv with {@link ajvOptions} (plus `extra`, e.g. `code: { source: true }`) and our keywords. */
 export function createAjv(extra: Options = {}): Ajv {
-  const instance = new Ajv({ ...ajvOptions, ...extra });
+  // Standalone code cannot inline a function: the precompiled validators (written beside this
+  // module) require the formats' module instead.
+  const code = { ...extra.code, formats: _`require("./configFormats")` };
+  const instance = new Ajv({ ...ajvOptions, ...extra, code });
   instance.addKeyword({ keyword: errorReasonsKeyword, schemaType: 'object' });
+  instance.addFormat('cameraUrl', cameraUrl);
+  instance.addFormat('publishUrl', publishUrl);
   return instance;
 }
 

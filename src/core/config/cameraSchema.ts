@@ -1,8 +1,13 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { motionSchema } from './motionSchema';
 
+/**
+ * The pattern is what the Homebridge form can check as one types; the format is the whole check
+ * (streamUrl.ts: scheme, host, port), its reasons given by issuesFromAjv.
+ */
 const streamUrlPattern = {
   pattern: '^(rtsps?://|demo:)',
+  format: 'cameraUrl',
   errorReasons: { pattern: 'must start with rtsp://, rtsps:// or demo:' },
 } as const;
 

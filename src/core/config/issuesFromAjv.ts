@@ -1,5 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { ConfigIssue } from '../errors';
+import { closestName } from './closestName';
+import { formatProblem } from './configFormats';
 import { errorReasonsKeyword } from './errorReasons';
 
 /**
@@ -73,8 +75,11 @@ function reasonOf(error: ErrorObject): string {
     }
     case 'required':
       return 'is required';
-    case 'additionalProperties':
-      return 'unknown property';
+    case 'additionalProperties': {
+      const known = isRecord(schema['properties']) ? Object.keys(schema['properties']) : [];
+      const meant = closestName(String(params['additionalProperty']), known);
+      return meant === undefined ? 'unknown property' : `unknown property; did you mean \`${meant}\`?`;
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -97,6 +102,8 @@ function reasonOf(error: ErrorObject): string {
       return `must be at most ${plural(Number(params['limit']), 'character')} long`;
     case 'uniqueItems':
       return 'must not contain duplicates';
+    case 'format':
+      return formatProblem(String(params['format']), error.data) ?? 'has an invalid format';
     case 'pattern':
       // Ajv's text quotes the regex, which tells a user nothing; schemas with a pattern a user
       // can break give an errorReasons text.

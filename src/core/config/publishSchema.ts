@@ -22,6 +22,7 @@ export const publishSchema = {
       description: 'rtsp:// URL to publish to (type rtsp); credentials allowed, always masked.',
       type: 'string',
       pattern: '^rtsp://',
+      format: 'publishUrl',
       errorReasons: { pattern: 'must start with rtsp://' },
     },
     transport: { description: 'RTSP lower transport (type rtsp).', enum: ['tcp', 'udp'], default: 'tcp' },
