@@ -174,7 +174,11 @@ describe('validateConfig rejects, naming the field as the user wrote it', () => 
       field: 'cameras[0].transport',
       reason: 'must be one of tcp, udp',
     },
-    { change: { 'cameras.0.trasnport': 'udp' }, field: 'cameras[0].trasnport', reason: 'unknown property' },
+    {
+      change: { 'cameras.0.trasnport': 'udp' },
+      field: 'cameras[0].trasnport',
+      reason: 'unknown property; did you mean `transport`?',
+    },
     { change: { 'cameras.1': 'demo:x' }, field: 'cameras[1]', reason: 'must be an object' },
     // output
     { change: { 'output.width': 1921 }, field: 'output.width', reason: 'must be an even number' },
@@ -224,7 +228,7 @@ describe('validateConfig rejects, naming the field as the user wrote it', () => 
     },
     // the document itself
     { change: { foo: 1 }, field: 'foo', reason: 'unknown property' },
-    { change: { 'out put': 1 }, field: '["out put"]', reason: 'unknown property' },
+    { change: { 'out put': 1 }, field: '["out put"]', reason: 'unknown property; did you mean `output`?' },
     // layout: one issue, from the form the user meant, never the other forms' complaints
     {
       change: { 'layout.tiles.0.camera': 'x' },
@@ -279,7 +283,11 @@ describe('validateConfig rejects, naming the field as the user wrote it', () => 
       field: 'layout.columns',
       reason: '33 columns do not fit in output.width 64',
     },
-    { change: { layout: { preset: 'grid', colums: 2 } }, field: 'layout.colums', reason: 'unknown property' },
+    {
+      change: { layout: { preset: 'grid', colums: 2 } },
+      field: 'layout.colums',
+      reason: 'unknown property; did you mean `columns`?',
+    },
     {
       change: { layout: { preset: 'classic4', cameras: ['left'] } },
       field: 'layout.cameras',
