@@ -4,7 +4,9 @@
  * errors are printed with their field names; SIGINT/SIGTERM close viewers, server and cameras.
  */
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestName } from './config/closestName';
+import { parseConfigJson } from './config/parseConfigJson';
 import { demoConfig } from './demoConfig';
 import { Engine } from './engine';
 import { ConfigError } from './errors';
@@ -25,11 +27,42 @@ const shutdownLimitMs = 3000;
 const log = createLogger('cli');
 
 function readConfig(path: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError([{ field: '', reason: `cannot read ${path}: ${(error as Error).message}` }]);
   }
+  return parseConfigJson(text, path);
+}
+
+const options = {
+  config: { type: 'string' },
+  demo: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  record: { type: 'string' },
+  help: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The command line's options, or undefined after printing what is wrong with it and the usage. */
+function commandLine(): ReturnType<typeof parseArgs<{ options: typeof options }>>['values'] | undefined {
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code?.startsWith('ERR_PARSE_ARGS_')) throw error;
+    process.stderr.write(`camera-mosaic: ${argumentProblem((error as Error).message)}\n\n${usage}\n`);
+    return undefined;
+  }
+}
+
+/** parseArgs's text, shorter, with the option a typo most likely meant. */
+function argumentProblem(message: string): string {
+  const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
+  if (unknown === undefined) return message.split('. ')[0];
+  const meant = closestName(unknown.replace(/^-+/, '').split('=')[0], Object.keys(options));
+  return `unknown option ${unknown}${meant === undefined ? '' : ` (did you mean --${meant}?)`}`;
 }
 
 function parsePort(text: string | undefined): number | undefined {
@@ -42,16 +75,8 @@ function parsePort(text: string | undefined): number | undefined {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      config: { type: 'string' },
-      demo: { type: 'boolean' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      record: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const values = commandLine();
+  if (!values) return 2;
   if (values.help || (!values.config && !values.demo)) {
     process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
