@@ -26,12 +26,6 @@ const commandSchemas = [
   bare('stop'),
   {
     type: 'object',
-    properties: { command: { const: 'keyframe' }, mosaic: mosaicName },
-    required: ['command'],
-    additionalProperties: false,
-  },
-  {
-    type: 'object',
     properties: { command: { const: 'layout' }, layout: { type: 'object' }, mosaic: mosaicName },
     required: ['command', 'layout'],
     additionalProperties: false,
@@ -61,6 +55,12 @@ const commandSchemas = [
       mosaic: mosaicName,
     },
     required: ['command', 'cameras'],
+    additionalProperties: false,
+  },
+  {
+    type: 'object',
+    properties: { command: { const: 'keyframe' }, mosaic: mosaicName },
+    required: ['command'],
     additionalProperties: false,
   },
 ] as const;
@@ -103,13 +103,19 @@ const matchesCommand = ajv.compile<ControlCommand>(commandSchema);
 /**
  * Reads a command from a message, in any of three shapes (first match wins):
  * 1. `msg.payload = {command: 'focus', camera: 'door', duration: 30}` (or that object as JSON text);
- * 2. `msg.payload = 'start'` (a bare command name);
+ * 2. `msg.payload = 'start'` (a bare command name; without a topic any word is read as one);
  * 3. `msg.topic = 'focus'` with the options in `msg.payload` — for `layout` the layout itself
  *    (or a preset name), for `focus` a camera name, for `swap` an array of two names.
  * Throws ConfigError naming each wrong field (`duration: must be > 0`).
  */
 export function parseCommand(msg: NodeMessage): ControlCommand {
   const document = structuredClone(commandDocument(msg));
+  const named = isRecord(document) ? document['command'] : undefined;
+  if (named !== undefined && !(commandNames as readonly unknown[]).includes(named)) {
+    // Ajv's "command: must be one of …" reads as if the field were missing; say what was sent.
+    const reason = `unknown command ${JSON.stringify(named)} (${commandNames.join(', ')})`;
+    throw new ConfigError([{ field: '', reason }]);
+  }
   if (!matchesCommand(document)) {
     throw new ConfigError(issuesFromAjv(matchesCommand.errors ?? [], document, ''));
   }
@@ -122,7 +128,11 @@ function commandDocument({ topic, payload: raw }: NodeMessage): unknown {
   if (typeof payload === 'string' && (commandNames as readonly string[]).includes(payload)) {
     return { command: payload };
   }
-  if (typeof topic !== 'string' || topic === '') return isRecord(payload) ? payload : {};
+  if (typeof topic !== 'string' || topic === '') {
+    // A bare word is meant as a command, even one that does not exist ("dance").
+    if (typeof payload === 'string' && payload.trim() !== '') return { command: payload.trim() };
+    return isRecord(payload) ? payload : {};
+  }
   switch (topic) {
     case 'layout':
       return { command: 'layout', layout: typeof payload === 'string' ? { preset: payload } : payload };

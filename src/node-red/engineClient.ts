@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import type { MosaicRuntime } from './mosaicRuntime';
-import type { Node, NodeApi, NodeMessage, NodeStatus } from './nodeRedTypes';
+import type { Node, NodeApi, NodeMessage } from './nodeRedTypes';
 
 /** A mosaic-engine config node: what mosaic-control, -status and -snapshot find via `engine`. */
 export interface MosaicEngineNode extends Node {
@@ -36,21 +36,4 @@ export function messageMosaic(msg: NodeMessage): string | undefined {
     throw new ConfigError([{ field: 'mosaic', reason: 'must be a mosaic name (a string)' }]);
   }
   return value;
-}
-
-/** A short text for a node status: the first issue of a ConfigError, else the message. */
-export function shortReason(error: unknown): string {
-  const text =
-    error instanceof ConfigError && error.issues[0]
-      ? `${error.issues[0].field}: ${error.issues[0].reason}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  const line = text.split('\n')[0];
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}
-
-/** The red ring every node shows when something it did failed, with the reason in short. */
-export function failureStatus(error: unknown): NodeStatus {
-  return { fill: 'red', shape: 'ring', text: shortReason(error) };
 }

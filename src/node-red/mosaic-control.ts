@@ -2,7 +2,8 @@ import { ConfigError } from '../core/errors';
 import type { Tile } from '../core/layout/tile';
 import type { Stitcher } from '../core/stitcher/stitcher';
 import { parseCommand, type ControlCommand } from './controlCommand';
-import { failureStatus, findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
+import { findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
+import { errorText, failureStatus, reportFailure } from './errorText';
 import type { MosaicRuntime } from './mosaicRuntime';
 import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
 
@@ -44,7 +45,7 @@ export = function register(RED: NodeApi): void {
           this.status({ fill: 'green', shape: 'dot', text: `${prefix(stitcher)}layout returned` });
           this.send({ topic: 'layout', command: 'return', mosaic: name, payload: explicit(stitcher.tiles) });
         } catch (error) {
-          this.error(error);
+          reportFailure(this, error);
         }
       }, seconds * 1000);
       pending.set(name, { timer, layout: previous });
@@ -102,20 +103,16 @@ export = function register(RED: NodeApi): void {
             engine.mosaic(nodeMosaic); // an unknown "Mosaic" property shows now, not at the first command
             this.status({ fill: 'green', shape: 'dot', text: 'running' });
           } catch (error) {
-            this.status(failureStatus(error));
-            this.error(error);
+            reportFailure(this, error);
           }
         },
-        (error: unknown) => {
-          this.status(failureStatus(error));
-          this.error(error);
-        },
+        (error: unknown) => reportFailure(this, error),
       );
     }
 
     this.on('input', (msg, send, done) => {
       if (!mosaic) {
-        done(new Error('no mosaic-engine configured'));
+        done('no mosaic-engine configured: pick one in the node\'s "Engine" field');
         return;
       }
       let command: ControlCommand;
@@ -125,7 +122,7 @@ export = function register(RED: NodeApi): void {
         target = ('mosaic' in command ? command.mosaic : undefined) ?? messageMosaic(msg) ?? nodeMosaic;
       } catch (error) {
         this.status(failureStatus(error));
-        done(error);
+        done(errorText(error));
         return;
       }
       apply(mosaic, command, target).then(
@@ -142,7 +139,7 @@ export = function register(RED: NodeApi): void {
         },
         (error: unknown) => {
           this.status(failureStatus(error));
-          done(error);
+          done(errorText(error));
         },
       );
     });

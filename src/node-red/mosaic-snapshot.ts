@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/errors';
-import { failureStatus, findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
+import { findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
+import { errorText, failureStatus, reportFailure } from './errorText';
 import { snapshotOptions, type SnapshotOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef } from './nodeRedTypes';
 
@@ -25,23 +26,19 @@ export = function register(RED: NodeApi): void {
     try {
       defaults = snapshotOptions({ width: def.width, height: def.height, quality: def.quality }, '');
     } catch (error) {
-      this.status(failureStatus(error));
-      this.error(error);
+      reportFailure(this, error);
       return;
     }
     if (mosaic) {
       mosaic
         .start()
         .then((engine) => engine.mosaic(nodeMosaic)) // an unknown "Mosaic" property shows at deploy
-        .catch((error: unknown) => {
-          this.status(failureStatus(error));
-          this.error(error);
-        });
+        .catch((error: unknown) => reportFailure(this, error));
     }
 
     this.on('input', (msg, send, done) => {
       if (!mosaic) {
-        done(new Error('no mosaic-engine configured'));
+        done('no mosaic-engine configured: pick one in the node\'s "Engine" field');
         return;
       }
       let taken = '';
@@ -72,7 +69,7 @@ export = function register(RED: NodeApi): void {
         },
         (error: unknown) => {
           this.status(failureStatus(error));
-          done(error);
+          done(errorText(error));
         },
       );
     });

@@ -1,7 +1,8 @@
 import type { Engine } from '../core/engine';
 import type { MotionEvent } from '../core/stitcher/cameraHub';
 import type { TileStateEvent } from '../core/stitcher/stitcher';
-import { failureStatus, findMosaic, nodeMosaicName } from './engineClient';
+import { findMosaic, nodeMosaicName } from './engineClient';
+import { errorText, failureStatus, reportFailure } from './errorText';
 import { liveStatus } from './liveStatus';
 import { statusOptions } from './nodeOptions';
 import type { Node, NodeApi, NodeDef, NodeMessage } from './nodeRedTypes';
@@ -54,8 +55,7 @@ export = function register(RED: NodeApi): void {
       try {
         this.send([null, statsMessage(engine, nodeMosaic), null]);
       } catch (error) {
-        this.status(failureStatus(error));
-        this.error(error);
+        reportFailure(this, error);
       }
     };
 
@@ -63,8 +63,7 @@ export = function register(RED: NodeApi): void {
     try {
       interval = statusOptions({ interval: def.interval }).interval;
     } catch (error) {
-      this.status(failureStatus(error));
-      this.error(error);
+      reportFailure(this, error);
       return;
     }
 
@@ -81,16 +80,14 @@ export = function register(RED: NodeApi): void {
           try {
             engine.mosaic(nodeMosaic);
           } catch (error) {
-            this.status(failureStatus(error));
-            this.error(error);
+            reportFailure(this, error);
             return;
           }
           showStatus();
         },
         (error: unknown) => {
           if (closed) return;
-          this.status(failureStatus(error));
-          this.error(error);
+          reportFailure(this, error);
         },
       );
       if (interval > 0) timer = setInterval(sendStats, interval * 1000);
@@ -99,7 +96,13 @@ export = function register(RED: NodeApi): void {
     this.on('input', (msg, send, done) => {
       const engine = mosaic?.current();
       if (!engine) {
-        done(new Error('no mosaic-engine running'));
+        // Say why, else "not running" leaves a user guessing (a taken port, an invalid config).
+        const why = mosaic?.failure;
+        done(
+          !mosaic
+            ? 'no mosaic-engine configured: pick one in the node\'s "Engine" field'
+            : `the mosaic-engine is not running${why === undefined ? '' : `: ${errorText(why)}`}`,
+        );
         return;
       }
       try {
@@ -109,7 +112,7 @@ export = function register(RED: NodeApi): void {
         done();
       } catch (error) {
         this.status(failureStatus(error));
-        done(error);
+        done(errorText(error));
       }
     });
 

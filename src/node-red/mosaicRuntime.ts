@@ -28,6 +28,8 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
   private stopped = false;
   private stopping: Promise<void> | undefined;
   private closed = false;
+  /** Why the last start failed (a taken port, an invalid config), until a start succeeds. */
+  failure: unknown = undefined;
 
   /** `makeEngine` validates the config (throwing ConfigError) and makes an Engine, unstarted. */
   constructor(private readonly makeEngine: () => Engine) {
@@ -68,9 +70,20 @@ export class MosaicRuntime extends EnhancedEventEmitter<MosaicRuntimeEvents> {
    */
   start(): Promise<Engine> {
     this.stopped = false;
-    this.starting ??= this.startOnce().finally(() => {
-      this.starting = undefined;
-    });
+    this.starting ??= this.startOnce()
+      .then(
+        (engine) => {
+          this.failure = undefined;
+          return engine;
+        },
+        (error: unknown) => {
+          this.failure = error;
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.starting = undefined;
+      });
     return this.starting;
   }
 

@@ -135,9 +135,14 @@ const invalidCommands: [string, NodeMessage, RegExp][] = [
   [
     'an unknown command',
     { payload: { command: 'zoom' } },
-    /^command: must be one of start, stop, keyframe, layout, focus, swap/,
+    /^unknown command "zoom" \(start, stop, layout, focus, swap, keyframe\)$/,
   ],
-  ['an unknown topic', { topic: 'dance', payload: 1 }, /^command: must be one of/],
+  ['an unknown topic', { topic: 'dance', payload: 1 }, /^unknown command "dance" \(start, stop,/],
+  [
+    'a bare unknown word',
+    { payload: 'dance' },
+    /^unknown command "dance" \(start, stop, layout, focus, swap, keyframe\)$/,
+  ],
   ['focus without a camera', { payload: { command: 'focus' } }, /^camera: is required/],
   [
     'a negative duration',
@@ -202,6 +207,6 @@ test('a catch node receives the error with the message that caused it', async ()
   });
   const msg = await waitFor('the caught message', () => caught[0], 5000);
   assert.equal(msg['tag'], 'motion');
-  // Node-RED reports done(error) as String(error): the name tells a user's mistake from a bug.
-  assert.equal((msg['error'] as { message: string }).message, 'ConfigError: duration: must be > 0');
+  // The text the sidebar shows, without the class name of the error.
+  assert.equal((msg['error'] as { message: string }).message, 'duration: must be > 0');
 });
