@@ -14,8 +14,9 @@ const fitSchema = {
 /** Camera names are checked against `cameras` in code, which can say which name is missing. */
 const cameraRefSchema = { type: 'string', minLength: 1 } as const;
 
-const evenOffset = { type: 'integer', minimum: 0, multipleOf: 2 } as const;
-const evenLength = { type: 'integer', minimum: 2, multipleOf: 2 } as const;
+/** No tile reaches past the widest canvas (output.width ≤ 7680); the compositor takes ≤ 16384. */
+const evenOffset = { type: 'integer', minimum: 0, maximum: 7680, multipleOf: 2 } as const;
+const evenLength = { type: 'integer', minimum: 2, maximum: 7680, multipleOf: 2 } as const;
 
 /** Why a tile with both `camera` and `cameras`, or neither, is refused (see tileCameraRule). */
 export const tileCameraReasons = {
@@ -43,6 +44,8 @@ export const tileSchema = {
       description: 'How long a timeshare tile shows each of its "cameras" (ms); ignored with "camera".',
       type: 'integer',
       minimum: 1000,
+      // A day: the most the compositor takes (native/src/js_convert.cc, TilesFromJs).
+      maximum: 86_400_000,
       default: 10000,
     },
     stream: {

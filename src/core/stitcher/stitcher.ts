@@ -182,8 +182,9 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
    */
   setLayout(layout: unknown): readonly Tile[] {
     const checked = checkLayout(layout, this.mosaic.output, this.cameraNames());
-    this.layoutConfig = checked.layout;
+    // The compositor first: a layout it refuses must leave nothing of itself behind.
     this.applyTiles(checked.tiles);
+    this.layoutConfig = checked.layout;
     if (this.native) this.followMotion(checked.layout);
     return checked.tiles;
   }
@@ -236,9 +237,17 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     );
   }
 
+  /** Hands the tiles to the compositor, and only once it took them, keeps and announces them. */
   private applyTiles(tiles: readonly Tile[]): void {
+    try {
+      this.native?.setLayout(this.nativeTiles(tiles));
+    } catch (error) {
+      // The schema bounds every field to what the compositor accepts; should they ever drift
+      // apart, its refusal is still the user's bad layout (a 400), not our crash (a 500).
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      throw new ConfigError([{ field: 'layout', reason: `refused by the compositor: ${error.message}` }]);
+    }
     this.currentTiles = tiles;
-    this.native?.setLayout(this.nativeTiles(tiles));
     this.safeEmit('layout', tiles);
   }
 
