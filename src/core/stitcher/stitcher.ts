@@ -12,6 +12,7 @@ import { redactUrl, urlPasswords } from '../redact';
 import { loadNativeAddon } from './nativeBinding';
 import { CameraHub, type MotionEvent, type TileStateEvent } from './cameraHub';
 import { defaultFontPath } from './defaultFont';
+import { checkFontFile } from './fontFile';
 import type { NativePublisherState, NativeStitcher, NativeStitcherOptions, NativeTile } from './nativeTypes';
 import { publishTargets } from './publishTargets';
 import { validateRendition } from '../config/validateRendition';
@@ -126,6 +127,10 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   /** Connects the cameras and starts encoding. Throws InvalidStateError when already running. */
   async start(): Promise<void> {
     if (this.stopping) await this.stopping;
+    if (this.native) throw new InvalidStateError('stitcher already running');
+    const { font } = this.mosaic.labels;
+    if (font !== undefined) await checkFontFile(font, `${this.mosaic.fieldPrefix}labels.font`);
+    // Again: another start() may have finished while the font was being read.
     if (this.native) throw new InvalidStateError('stitcher already running');
     if (this.ownsHub) this.hub.start();
     let native: NativeStitcher;
