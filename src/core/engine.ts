@@ -113,6 +113,8 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         host,
         port: options.port ?? valid.server.port,
         token: valid.server.token,
+        corsOrigins: valid.server.corsOrigins,
+        allowedHosts: valid.server.allowedHosts,
         logger: createLogger('http', sink),
         stats: () => this.stats(),
       },

@@ -28,6 +28,10 @@ export interface EngineNodeProperties {
   mosaics?: unknown;
   port?: unknown;
   host?: unknown;
+  /** Origins allowed cross-origin access (`server.corsOrigins`), separated by spaces or commas. */
+  corsOrigins?: unknown;
+  /** Extra host names (`server.allowedHosts`), separated by spaces or commas. */
+  allowedHosts?: unknown;
 }
 
 /**
@@ -75,6 +79,8 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
     port: numberOrRaw(props.port),
     host: props.host === '' ? undefined : props.host,
     token: credentials.token === '' ? undefined : credentials.token,
+    corsOrigins: wordList(props.corsOrigins),
+    allowedHosts: wordList(props.allowedHosts),
   });
   const config: Record<string, unknown> = { cameras };
   const stale = numberOrRaw(props.staleTimeoutMs);
@@ -102,6 +108,13 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
     ...publishUrls(outputs).flatMap(urlPasswords),
   ].filter((s) => s !== '');
   return { config, secrets };
+}
+
+/** `"a b, c"` → `['a', 'b', 'c']`; empty → undefined (the default); other values as they are. */
+function wordList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const words = value.split(/[\s,]+/).filter((w) => w !== '');
+  return words.length > 0 ? words : undefined;
 }
 
 function cameraDocument(

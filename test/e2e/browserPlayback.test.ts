@@ -22,10 +22,18 @@ const countFramesFor2s = `(async () => {
 const logs: string[] = [];
 let engine: Engine | undefined;
 let browser: Browser | undefined;
+/** A dashboard on another origin, listed in server.corsOrigins; its page is set by the test. */
+let dashboardPage = '';
+const dashboard = createServer((_req, res) =>
+  res.writeHead(200, { 'Content-Type': 'text/html' }).end(dashboardPage),
+);
 
 before(async () => {
   if (!existsSync(chromiumPath)) return;
-  engine = new Engine(demoConfig(), { port: 0, host: '127.0.0.1', logSink: recordingSink(logs) });
+  await new Promise<void>((resolve) => dashboard.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(dashboard.address() as AddressInfo).port}`;
+  const config = { ...demoConfig(), server: { corsOrigins: [origin] } };
+  engine = new Engine(config, { port: 0, host: '127.0.0.1', logSink: recordingSink(logs) });
   await engine.start();
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -45,6 +53,8 @@ before(async () => {
 });
 
 after(async () => {
+  dashboard.closeAllConnections();
+  await new Promise((resolve) => dashboard.close(resolve));
   await browser?.close();
   await engine?.close();
 });
@@ -88,29 +98,22 @@ test(
 );
 
 test(
-  'a page on another origin plays through WHEP (CORS)',
+  'a page on an origin in server.corsOrigins plays through WHEP (CORS)',
   { skip: !existsSync(chromiumPath) && 'no /usr/bin/chromium' },
   async () => {
     assert.ok(engine && browser);
-    // A second server on another port is another origin; its page imports our player from the engine.
-    const page = `<!doctype html><video id="v" autoplay muted playsinline></video><script type="module">
+    // Another port is another origin; its page imports our player from the engine.
+    dashboardPage = `<!doctype html><video id="v" autoplay muted playsinline></video><script type="module">
     import { WhepPlayer } from '${engine.url}/whepPlayer.js';
     new WhepPlayer(document.getElementById('v'), { endpoint: '${engine.url}/whep' }).start();
   </script>`;
-    const other = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(page));
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    try {
-      const tab = await browser.newPage();
-      const { port } = other.address() as AddressInfo;
-      await tab.goto(`http://127.0.0.1:${port}/`, { timeout: 10_000 });
-      await tab.waitForFunction(`document.getElementById('v').videoWidth === 1920`, null, {
-        timeout: 15_000,
-      });
-      await tab.close();
-    } finally {
-      other.closeAllConnections();
-      await new Promise((resolve) => other.close(resolve));
-    }
+    const tab = await browser.newPage();
+    const { port } = dashboard.address() as AddressInfo;
+    await tab.goto(`http://127.0.0.1:${port}/`, { timeout: 10_000 });
+    await tab.waitForFunction(`document.getElementById('v').videoWidth === 1920`, null, {
+      timeout: 15_000,
+    });
+    await tab.close();
     await waitFor('the viewer to leave', () => engine?.stats().clients === 0, 10_000);
   },
 );

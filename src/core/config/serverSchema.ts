@@ -22,6 +22,36 @@ export const serverSchema = {
       type: 'string',
       minLength: 1,
     },
+    corsOrigins: {
+      description:
+        'Origins (scheme://host[:port], no path) of pages elsewhere that may read this server and ' +
+        'send WHEP offers and layouts, e.g. a dashboard; none by default: only the page at / may.',
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern:
+          '^https?://(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$',
+        errorReasons: {
+          pattern: 'must be an origin: http:// or https://, a host, an optional :port, no path',
+        },
+      },
+      uniqueItems: true,
+      default: [],
+    },
+    allowedHosts: {
+      description:
+        'Host names browsers may reach this server by, beyond IP addresses, localhost and the ' +
+        "machine's own name (and name.local); any other Host header is refused (DNS rebinding).",
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern:
+          '^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?$',
+        errorReasons: { pattern: 'must be a host name: letters, digits, - and dots, no port or scheme' },
+      },
+      uniqueItems: true,
+      default: [],
+    },
     maxViewers: {
       description: 'WebRTC viewers served at once; more are refused.',
       type: 'integer',

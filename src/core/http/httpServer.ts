@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 import { bearerTokenMatches } from './bearerToken';
+import { BrowserGuard } from './browserGuard';
 import { enforceHeaderDeadline } from './headerDeadline';
 import { HttpError } from './httpError';
-import { corsHeaders, send, sendJson } from './responses';
+import { send, sendJson } from './responses';
 import type { Route } from './route';
 
 export interface HttpServerOptions {
@@ -14,6 +15,10 @@ export interface HttpServerOptions {
   port: number;
   /** When set, every route but the page needs `Authorization: Bearer <token>`. */
   token?: string;
+  /** Origins whose pages may read responses and send offers and layouts. Default none. */
+  corsOrigins?: readonly string[];
+  /** Host names a request may name, beyond IP literals, `localhost` and this machine's name. */
+  allowedHosts?: readonly string[];
   logger: Logger;
   /** A request whose headers take longer is dropped (slowloris). Default 10000. */
   headersTimeoutMs?: number;
@@ -26,17 +31,24 @@ export interface HttpServerOptions {
 }
 
 /**
- * The HTTP side (node:http, no framework): routing, CORS, the bearer token, timeouts, and errors
- * as status codes with a reason — a bad request never takes the server down.
+ * The HTTP side (node:http, no framework): routing, what browsers may do (CORS, Host, cross-site
+ * writes), the bearer token, timeouts, and errors as status codes with a reason — a bad request
+ * never takes the server down.
  */
 export class HttpServer {
   private readonly server: Server;
+  private readonly guard: BrowserGuard;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly routes: readonly Route[],
     private readonly options: HttpServerOptions,
   ) {
+    this.guard = new BrowserGuard({
+      corsOrigins: options.corsOrigins,
+      allowedHosts: options.allowedHosts,
+      listenHost: options.host,
+    });
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = options.headersTimeoutMs ?? 10_000;
     enforceHeaderDeadline(this.server, this.server.headersTimeout);
@@ -86,12 +98,19 @@ export class HttpServer {
     const started = Date.now();
     try {
       const url = requestUrl(req.url ?? '/');
-      if (req.method === 'OPTIONS') {
-        // CORS preflight: browsers send it without credentials, so it never needs the token.
-        res.writeHead(204, { ...corsHeaders, 'Content-Length': '0' });
+      this.guard.checkHost(req);
+      const preflight = req.method === 'OPTIONS';
+      for (const [name, value] of Object.entries(this.guard.corsHeaders(req, preflight))) {
+        res.setHeader(name, value);
+      }
+      if (preflight) {
+        // Browsers send it without credentials, so it never needs the token; an origin not
+        // listed gets no Access-Control-Allow-Origin, which the browser takes as a refusal.
+        res.writeHead(204, { 'Content-Length': '0' });
         res.end();
         return;
       }
+      this.guard.checkCrossSite(req);
       const found = this.match(req.method ?? 'GET', url.pathname);
       if (!found.public) this.checkToken(req);
       await found.route.handle({ req, res, url, params: found.params });

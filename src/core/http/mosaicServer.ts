@@ -21,6 +21,9 @@ export interface MosaicServerOptions {
   host: string;
   port: number;
   token?: string;
+  /** See HttpServerOptions. */
+  corsOrigins?: readonly string[];
+  allowedHosts?: readonly string[];
   logger: Logger;
   /** Largest request body (an SDP offer, a layout). Default 64 KiB. */
   maxBodyBytes?: number;
@@ -65,6 +68,8 @@ export function createMosaicServer(
     host: options.host,
     port: options.port,
     token: options.token,
+    corsOrigins: options.corsOrigins,
+    allowedHosts: options.allowedHosts,
     logger: options.logger,
   });
 }

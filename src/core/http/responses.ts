@@ -1,17 +1,5 @@
 import type { ServerResponse } from 'node:http';
 
-/**
- * Cross-origin access for every response, so a page on another origin (a dashboard, Home
- * Assistant) can play over WHEP. The token travels in a header, never a cookie, so `*` is safe.
- */
-export const corsHeaders: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match',
-  'Access-Control-Expose-Headers': 'Location, ETag, Link',
-  'Access-Control-Max-Age': '600',
-};
-
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -31,8 +19,8 @@ export function send(
     res.end();
     return;
   }
+  // CORS headers, when the request's origin is listed, were set on `res` by the server.
   res.writeHead(status, {
-    ...corsHeaders,
     'Cache-Control': 'no-store',
     ...headers,
     'Content-Length': String(Buffer.byteLength(body)),

@@ -75,7 +75,14 @@ describe('validateConfig accepts', () => {
       },
       staleTimeoutMs: 10_000,
       labels: { names: false, clock: false, position: 'bottom-left' },
-      server: { port: 8081, host: '0.0.0.0', maxViewers: 20, iceAddresses: [] },
+      server: {
+        port: 8081,
+        host: '0.0.0.0',
+        corsOrigins: [],
+        allowedHosts: [],
+        maxViewers: 20,
+        iceAddresses: [],
+      },
       outputs: [],
       mainStreamIdleMs: 10_000,
     });
@@ -129,7 +136,17 @@ describe('validateConfig accepts', () => {
     '64 cameras': { cameras: [...camerasNamed(63), { name: 'left', url: 'demo:x' }] },
     '64-character name': { 'cameras.1.name': 'n'.repeat(64) },
     'stale timeout limits': { staleTimeoutMs: 600_000 },
-    server: { server: { port: 65535, host: '::', token: 't', maxViewers: 1, iceAddresses: ['203.0.113.7'] } },
+    server: {
+      server: {
+        port: 65535,
+        host: '::',
+        token: 't',
+        maxViewers: 1,
+        iceAddresses: ['203.0.113.7'],
+        corsOrigins: ['https://dash.example:8443', 'http://[::1]:3000', 'http://10.0.0.2'],
+        allowedHosts: ['mosaic.home.arpa', 'pi.local.'],
+      },
+    },
   };
   for (const [name, changes] of Object.entries(valid)) {
     it(name, () => assert.doesNotThrow(() => validateConfig(exampleWith(changes))));
@@ -225,6 +242,21 @@ describe('validateConfig rejects, naming the field as the user wrote it', () => 
       change: { 'server.iceAddresses': ['a', 7] },
       field: 'server.iceAddresses[1]',
       reason: 'must be a string',
+    },
+    {
+      change: { 'server.corsOrigins': ['https://dash.example', 'https://dash.example/'] },
+      field: 'server.corsOrigins[1]',
+      reason: 'must be an origin: http:// or https://, a host, an optional :port, no path',
+    },
+    {
+      change: { 'server.corsOrigins': ['*'] },
+      field: 'server.corsOrigins[0]',
+      reason: 'must be an origin: http:// or https://, a host, an optional :port, no path',
+    },
+    {
+      change: { 'server.allowedHosts': ['mosaic.example:8081'] },
+      field: 'server.allowedHosts[0]',
+      reason: 'must be a host name: letters, digits, - and dots, no port or scheme',
     },
     // the document itself
     { change: { foo: 1 }, field: 'foo', reason: 'unknown property' },
