@@ -69,7 +69,10 @@ export class HttpServer {
       this.server.once('error', onError);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off('error', onError);
-        resolve(this.server.address() as AddressInfo);
+        const address = this.server.address() as AddressInfo;
+        const warning = openBindWarning(this.options.host, address.port, this.options.token);
+        if (warning) this.options.logger.warn(warning);
+        resolve(address);
       });
     });
   }
@@ -176,4 +179,17 @@ function requestUrl(target: string): URL {
   } catch {
     throw new HttpError(400, 'malformed request target');
   }
+}
+
+/**
+ * What to say when the server listens beyond loopback without a token: browsers are kept out
+ * (browserGuard.ts), other machines on the network are not.
+ */
+export function openBindWarning(host: string, port: number, token: string | undefined): string | undefined {
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (token !== undefined || loopback) return undefined;
+  return (
+    `listening on ${host}:${port} without server.token: anyone on the network can watch the ` +
+    'cameras and change the layout (set a token, or host 127.0.0.1)'
+  );
 }

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../../src/core/engine';
+import { openBindWarning } from '../../../src/core/http/httpServer';
 
 // Issue 18, item 3: what a page on another origin, or a DNS-rebound name, gets from the server.
 const listed = 'https://dash.example:8443';
@@ -136,6 +137,24 @@ describe('state-changing requests from another site', () => {
     for (const headers of allowed) {
       const put = await send('PUT', '/api/layout', { ...json, ...headers }, layout);
       assert.equal(put.status, 200, `${JSON.stringify(headers)}: ${put.body}`);
+    }
+  });
+});
+
+describe('no token on a non-loopback bind', () => {
+  it('is a warning at start, with the way out', () => {
+    for (const host of ['0.0.0.0', '::', '192.0.2.7', 'mosaic.home.arpa']) {
+      assert.match(
+        openBindWarning(host, 8081, undefined) ?? '',
+        /^listening on .*:8081 without server\.token: anyone on the network .*\(set a token, or host 127\.0\.0\.1\)$/,
+        host,
+      );
+    }
+  });
+  it('is no warning with a token, or on loopback', () => {
+    assert.equal(openBindWarning('0.0.0.0', 8081, 'secret'), undefined);
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) {
+      assert.equal(openBindWarning(host, 8081, undefined), undefined, host);
     }
   });
 });
