@@ -103,7 +103,7 @@ for (const version of nodeRedVersions) {
       return example;
     };
 
-    test('the palette has the four nodes, and Import → Examples lists the five flows', async () => {
+    test('the palette has the four nodes, and Import → Examples lists the five flows (no sub-folder)', async () => {
       const nodes = await suite.red.get<{ module: string; types: string[] }[]>('/nodes');
       const ours = nodes.filter((n) => n.module === 'homebridge-camera-mosaic').flatMap((n) => n.types);
       assert.deepEqual(
@@ -112,7 +112,7 @@ for (const version of nodeRedVersions) {
         suite.red.log,
       );
       const listing = await suite.red.get<{ fn?: string }[]>(
-        '/library/examples/flows/homebridge-camera-mosaic/flows',
+        '/library/examples/flows/homebridge-camera-mosaic',
       );
       const names = listing.flatMap((entry) => (entry.fn ? [entry.fn.replace(/\.json$/, '')] : [])).sort();
       assert.deepEqual(names, [
@@ -124,7 +124,7 @@ for (const version of nodeRedVersions) {
       ]);
       for (const name of names) {
         const flow = await suite.red.get<FlowNode[]>(
-          `/library/examples/flows/homebridge-camera-mosaic/flows/${name}`,
+          `/library/examples/flows/homebridge-camera-mosaic/${name}`,
         );
         assert.equal(flow[0].type, 'comment', `${name} opens with a comment`);
         examples.set(name, flow);
