@@ -3,6 +3,7 @@ import { EnhancedEventEmitter } from '../enhancedEvents';
 import { InvalidStateError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import { urlPasswords } from '../redact';
+import { hostNotFound } from './hostNotFound';
 import { loadNativeAddon } from './nativeBinding';
 import type { NativeSourcePool, NativeSourceState, NativeSourceStats, NativeStreamName } from './nativeTypes';
 
@@ -55,6 +56,8 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   private readonly streamStates = new Map<string, StreamStates>();
   private readonly cameraStates = new Map<string, TileStateEvent>();
   private readonly motionStates = new Map<string, MotionEvent>();
+  /** A host lookup in flight per `camera/stream`; a newer state of that stream cancels it. */
+  private readonly lookups = new Map<string, object>();
 
   /** `config` must be validated (validateConfig). */
   constructor(
@@ -114,6 +117,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
       this.native = undefined;
       this.stopping = undefined;
       this.streamStates.clear();
+      this.lookups.clear();
       this.cameraStates.clear();
       this.motionStates.clear();
       this.safeEmit('stop');
@@ -151,6 +155,31 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   }
 
   private onStreamState(
+    camera: string,
+    stream: NativeStreamName,
+    state: NativeSourceState,
+    error: string,
+  ): void {
+    const key = `${camera}/${stream}`;
+    this.lookups.delete(key);
+    const config = this.config.cameras.find((c) => c.name === camera);
+    const url = stream === 'sub' ? config?.subUrl : config?.url;
+    if (state !== 'offline' || !error.startsWith('open: ') || !url) {
+      this.applyStreamState(camera, stream, state, error);
+      return;
+    }
+    // An open that failed may be a name that does not resolve: say so (the offline state waits
+    // for the lookup, so an alert flow gets one message with the reason, not two).
+    const token = {};
+    this.lookups.set(key, token);
+    void hostNotFound(url).then((host) => {
+      if (this.lookups.get(key) !== token) return;
+      this.lookups.delete(key);
+      this.applyStreamState(camera, stream, state, host === undefined ? error : `host not found: ${host}`);
+    });
+  }
+
+  private applyStreamState(
     camera: string,
     stream: NativeStreamName,
     state: NativeSourceState,
