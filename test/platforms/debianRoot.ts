@@ -12,7 +12,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -109,7 +111,9 @@ export class DebianRoot {
     const cached = (
       await script('debianRoot.sh', [spec.suite, spec.arch, ...spec.packages], MAKE_ROOT_TIMEOUT_MS)
     ).trim();
-    const root = new DebianRoot(spec, cached, mkdtempSync(join(tmpdir(), `camera-mosaic-${spec.arch}-`)));
+    removeAbandonedRuns();
+    const runDir = mkdtempSync(join(tmpdir(), `${RUN_PREFIX}${process.pid}-`));
+    const root = new DebianRoot(spec, cached, runDir);
     root.readyAfterMs = Date.now() - started;
     open.add(root);
     try {
@@ -247,6 +251,36 @@ export class DebianRoot {
     writeFileSync(this.hostPathOf('/etc/resolv.conf'), readFileSync('/etc/resolv.conf'));
     mkdirSync(dirname(this.hostPathOf(CA_BUNDLE)), { recursive: true });
     copyFileSync(CA_BUNDLE, this.hostPathOf(CA_BUNDLE));
+  }
+}
+
+/** Run folders in tmpdir() are named with the pid of the test process that made them. */
+const RUN_PREFIX = 'camera-mosaic-root-';
+
+/**
+ * Unmounts and removes the run folders of test processes that are gone: one killed (a CI
+ * timeout, Ctrl-C) runs no exit handler, and would leave its mounts behind for good.
+ */
+function removeAbandonedRuns(): void {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(RUN_PREFIX))) {
+    const dir = join(tmpdir(), name);
+    const pid = Number(name.slice(RUN_PREFIX.length).split('-')[0]);
+    if (!(pid > 0) || existsSync(`/proc/${pid}`)) continue;
+    killProcessesIn(join(dir, 'root'));
+    if (mountsUnder(dir).length > 0)
+      execFileSync('umount', ['-R', '-l', join(dir, 'root')], { stdio: 'ignore' });
+    if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILLs every process whose root directory is `root` (what a killed test left running there). */
+function killProcessesIn(root: string): void {
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/root`) === root) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
   }
 }
 
