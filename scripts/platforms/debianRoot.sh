@@ -116,4 +116,11 @@ if [[ $made -ne 0 ]]; then
   exit 1
 fi
 mv "$work" "$root"
+# Roots with the same packages made by an older version of this script are never used again.
+for old in "$cache/roots/$suite-$arch-"*/.camera-mosaic-root; do
+  old=$(dirname "$old")
+  if [[ "$old" != "$root" ]] && grep -qxF "packages=$packages" "$old/.camera-mosaic-root"; then
+    rm -rf "$old" "$old.lock" "$old.log"
+  fi
+done
 echo "$root"
