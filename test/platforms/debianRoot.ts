@@ -82,8 +82,6 @@ process.on('exit', () => {
 export class DebianRoot {
   private readonly children = new Set<ChildProcess>();
   private closed = false;
-  /** How long open() waited for the cached root (made from nothing, or a lookup). */
-  readyAfterMs = 0;
 
   private constructor(
     readonly spec: DebianRootSpec,
@@ -106,7 +104,6 @@ export class DebianRoot {
     const unavailable = rootUnavailable();
     if (unavailable) throw new Error(unavailable);
     await script('hostTools.sh', [], 10 * 60_000);
-    const started = Date.now();
     for (const other of Object.values(platformRoots)) if (other !== spec) makeInBackground(other);
     const cached = (
       await script('debianRoot.sh', [spec.suite, spec.arch, ...spec.packages], MAKE_ROOT_TIMEOUT_MS)
@@ -114,7 +111,6 @@ export class DebianRoot {
     removeAbandonedRuns();
     const runDir = mkdtempSync(join(tmpdir(), `${RUN_PREFIX}${process.pid}-`));
     const root = new DebianRoot(spec, cached, runDir);
-    root.readyAfterMs = Date.now() - started;
     open.add(root);
     try {
       await root.mount();
@@ -221,6 +217,8 @@ export class DebianRoot {
     this.closed = true;
     open.delete(this);
     for (const child of this.children) child.kill('SIGKILL');
+    // Also what the Node-RED and Homebridge helpers started in here through a wrapper.
+    killProcessesIn(this.path);
     if (mountsUnder(this.runDir).length > 0) {
       try {
         execFileSync('umount', ['-R', this.path], { stdio: 'ignore' });
