@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/wait';
 
 const chromiumPath = '/usr/bin/chromium';
 const skip = !existsSync(chromiumPath) && 'no /usr/bin/chromium';
-const example = join(__dirname, '..', '..', '..', 'examples', 'flows', 'focus-on-motion.json');
+const example = join(__dirname, '..', '..', '..', 'examples', 'focus-on-motion.json');
 
 for (const version of nodeRedVersions) {
   describe(version.label, () => {
