@@ -42,7 +42,9 @@ export class EnhancedEventEmitter<E extends EventMap> {
 
   /** Emits to every listener; a listener that throws is reported to `onListenerError`. */
   protected safeEmit<K extends keyof E & string>(event: K, ...args: E[K]): boolean {
-    const listeners = this.emitter.listeners(event) as ((...a: E[K]) => void)[];
+    // rawListeners, not listeners: a once() listener comes back as its wrapper, which unregisters
+    // itself when called; listeners() returns the bare function, which would fire on every emit.
+    const listeners = this.emitter.rawListeners(event) as ((...a: E[K]) => void)[];
     for (const listener of listeners) {
       try {
         listener(...args);
