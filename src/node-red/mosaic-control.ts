@@ -162,17 +162,24 @@ function explicit(tiles: readonly Tile[]): { tiles: Tile[] } {
   return { tiles: tiles.map((tile) => ({ ...tile })) };
 }
 
-/** Every tile showing one of the two cameras shows the other. */
+/**
+ * Every tile showing one of the two cameras shows the other; a timeshare tile swaps them in its
+ * rotation too, so a camera that is only one of a timeshare's `cameras` can be swapped as well.
+ */
 function swapped(tiles: readonly Tile[], [a, b]: readonly [string, string]): Tile[] {
+  const shows = (tile: Tile, camera: string): boolean =>
+    tile.camera === camera || (tile.cameras?.includes(camera) ?? false);
   const missing = [a, b].flatMap((camera, i) =>
-    tiles.some((t) => t.camera === camera)
+    tiles.some((t) => shows(t, camera))
       ? []
       : [{ field: `cameras[${i}]`, reason: `camera ${JSON.stringify(camera)} is not in the current layout` }],
   );
   if (missing.length > 0) throw new ConfigError(missing);
+  const other = (camera: string): string => (camera === a ? b : camera === b ? a : camera);
   return tiles.map((tile) => ({
     ...tile,
-    camera: tile.camera === a ? b : tile.camera === b ? a : tile.camera,
+    camera: other(tile.camera),
+    ...(tile.cameras === undefined ? {} : { cameras: tile.cameras.map(other) }),
   }));
 }
 

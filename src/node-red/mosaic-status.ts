@@ -1,7 +1,7 @@
 import type { Engine } from '../core/engine';
 import type { MotionEvent } from '../core/stitcher/cameraHub';
 import type { TileStateEvent } from '../core/stitcher/stitcher';
-import { findMosaic, nodeMosaicName } from './engineClient';
+import { findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
 import { errorText, failureStatus, reportFailure } from './errorText';
 import { liveStatus } from './liveStatus';
 import { statusOptions } from './nodeOptions';
@@ -106,8 +106,9 @@ export = function register(RED: NodeApi): void {
         return;
       }
       try {
-        const asked = msg['mosaic'];
-        const name = typeof asked === 'string' && asked !== '' ? asked : nodeMosaic;
+        // The same reading of msg.mosaic as control and snapshot: a non-string is an error, not
+        // silently the node's own mosaic.
+        const name = messageMosaic(msg) ?? nodeMosaic;
         send([null, { ...msg, ...statsMessage(engine, name) }, null]);
         done();
       } catch (error) {

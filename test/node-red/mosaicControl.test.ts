@@ -105,6 +105,31 @@ test('layout, focus with a return timer, swap and keyframe, in every command sha
   assert.deepEqual(recorder.errors, []);
 });
 
+test("swap reaches a camera that is one of a timeshare tile's cameras, and swaps it in the rotation", async () => {
+  const { control, out, recorder } = await loadControl();
+  const next = async (msg: NodeMessage): Promise<NodeMessage> => {
+    const before = out.length;
+    control.receive(msg);
+    return waitFor('an output message', () => out[before], 5000);
+  };
+  await next({
+    topic: 'layout',
+    payload: {
+      tiles: [
+        { camera: 'red', x: 0, y: 0, width: 320, height: 360 },
+        { cameras: ['lime', 'blue'], rotateMs: 60000, x: 320, y: 0, width: 320, height: 360 },
+      ],
+    },
+  });
+  const reply = await next({ topic: 'swap', payload: ['red', 'blue'] });
+  const tiles = (reply.payload as { tiles: { camera: string; cameras?: string[] }[] }).tiles;
+  assert.deepEqual(
+    tiles.map((t) => t.cameras ?? [t.camera]),
+    [['blue'], ['lime', 'red']],
+  );
+  assert.deepEqual(recorder.errors, []);
+});
+
 test('a layout command cancels a pending focus return', async () => {
   const { control, out } = await loadControl();
   control.receive({ payload: { command: 'focus', camera: 'blue', duration: 0.4 } });

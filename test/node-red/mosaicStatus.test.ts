@@ -117,6 +117,14 @@ test('stats every interval on output 2, and on any input; "stopped" in grey afte
   assert.deepEqual(recorder.lastStatus, { fill: 'grey', shape: 'ring', text: 'stopped' });
 });
 
+test('a msg.mosaic that is not a name is an error naming it, as in mosaic-control and mosaic-snapshot', async () => {
+  const { status, stats, recorder } = await loadStatus({ interval: 0 });
+  status.receive({ payload: 'now', mosaic: 42 });
+  await waitFor('an error', () => recorder.errors.length > 0, 5000);
+  assert.match(recorder.errors[0], /^mosaic: must be a mosaic name/);
+  assert.equal(stats.length, 0, 'no stats of some other mosaic');
+});
+
 test('an invalid interval is an error naming it', async () => {
   const { recorder } = await loadStatus({ interval: -5 });
   await waitFor('an error', () => recorder.errors.length > 0, 5000);
