@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 
 /**
  * Where the encoded mosaic is also sent, as encoded (no second encode): to a media server that
- * fans it out further (DESIGN.md, "Scaling past one machine").
+ * fans it out further (the README's "Scaling past one machine").
  * - `rtsp`: RTSP publish (ANNOUNCE/RECORD) to `url`, e.g. MediaMTX or go2rtc.
  * - `rtp`: plain RTP (RFC 6184) to `host`:`port`, e.g. a Janus Streaming mountpoint.
  */
