@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/wait';
@@ -24,12 +24,14 @@ export class CliRunner {
     return this.directory;
   }
 
-  start(config: unknown, extraArgs: string[] = []): CliRun {
+  /** `as`: run the CLI as another user (root can; file modes then apply to it as to a user). */
+  start(config: unknown, extraArgs: string[] = [], as?: { uid: number; gid: number }): CliRun {
     const path = join(this.directory, `config-${this.children.size}-${Date.now()}.json`);
-    writeFileSync(path, JSON.stringify(config));
+    writeFileSync(path, JSON.stringify(config), { mode: 0o644 });
+    if (as) chmodSync(this.directory, 0o755);
     const env = { ...process.env, CAMERA_MOSAIC_LOG: 'info' };
     const args = [cli, '--config', path, '--port', '0', '--host', '127.0.0.1', ...extraArgs];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...as });
     this.children.add(child);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
