@@ -5,10 +5,16 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
  * even (x, y, width, height), because 4:2:0 chroma has one sample per 2x2 pixels.
  */
 
+/**
+ * `contain` by default: a picture is never distorted nor cropped unless the user asks, and the
+ * presets' cells have the canvas's shape, so a camera of that shape fills its cell exactly.
+ */
 const fitSchema = {
-  description: 'stretch (default) fills the tile; contain letterboxes; cover crops.',
+  description:
+    'contain (default) shows the whole picture undistorted, with black bars where its shape ' +
+    "differs from the tile's; cover fills the tile and crops; stretch fills it and distorts.",
   enum: ['stretch', 'contain', 'cover'],
-  default: 'stretch',
+  default: 'contain',
 } as const;
 
 /** Camera names are checked against `cameras` in code, which can say which name is missing. */

@@ -1,6 +1,6 @@
 import { ConfigError, type ConfigIssue } from '../errors';
 import type { Canvas } from './canvas';
-import { splitEqually } from './splitEven';
+import { splitEqually, type Span } from './splitEven';
 import type { FitMode, Tile } from './tile';
 
 export interface GridOptions {
@@ -30,12 +30,17 @@ export function gridShape(count: number, rows?: number, columns?: number): GridS
 }
 
 /**
- * Cameras in reading order on a grid.
+ * Cameras in reading order on a grid of cells shaped like the canvas.
+ *
+ * A grid of R rows and C columns is laid on an N x N lattice of the canvas, N = max(R, C), so
+ * every cell has the canvas's shape: a camera of that shape (16:9 on 16:9) fills its cell with no
+ * distortion, crop or bar, and its label sits on its picture. The block of rows is centred on the
+ * canvas; what is left stays black (2 cameras: two 960x540 cells side by side, centred).
  *
  * Without `columns`, the cameras are spread over the rows as evenly as possible (earlier rows
- * take the extra one) and each row is split evenly across the full width, so the canvas is
- * covered with no hole: 5 cameras are 3 over 2, 7 are 3, 2, 2. With `columns`, the user asked for
- * a regular grid: every cell is one column wide and cells without a camera stay black.
+ * take the extra one) and each row is centred: 3 cameras are 2 over 1, 5 are 3 over 2, 7 are 3,
+ * 2, 2, all cells the same size. With `columns`, the user asked for a regular grid: rows start at
+ * the block's left edge and cells without a camera stay black.
  */
 export function gridTiles(cameras: readonly string[], canvas: Canvas, options: GridOptions): Tile[] {
   if (cameras.length === 0) return [];
@@ -46,16 +51,39 @@ export function gridTiles(cameras: readonly string[], canvas: Canvas, options: G
     options.columns === undefined
       ? balancedRowCounts(cameras.length, shape.rows)
       : regularRowCounts(cameras.length, shape);
-  const rowSpans = splitEqually(canvas.height, shape.rows);
+  const side = latticeSide(shape);
+  const columnSpans = splitEqually(canvas.width, side);
+  const rowSpans = splitEqually(canvas.height, side);
+  const top = centringOffset(canvas.height, rowSpans.slice(0, shape.rows));
   const tiles: Tile[] = [];
   perRow.forEach((count, row) => {
-    const { start: y, size: height } = rowSpans[row];
-    const cellSpans = splitEqually(canvas.width, options.columns ?? count);
-    for (const { start: x, size: width } of cellSpans.slice(0, count)) {
-      tiles.push({ camera: cameras[tiles.length], x, y, width, height, fit: options.fit, stream: 'auto' });
+    const { start, size: height } = rowSpans[row];
+    const left = centringOffset(canvas.width, columnSpans.slice(0, options.columns ?? count));
+    for (const cell of columnSpans.slice(0, count)) {
+      const camera = cameras[tiles.length];
+      tiles.push({
+        camera,
+        x: left + cell.start,
+        y: top + start,
+        width: cell.size,
+        height,
+        fit: options.fit,
+        stream: 'auto',
+      });
     }
   });
   return tiles;
+}
+
+/** Cells per side of the square lattice whose cells are the grid's: the canvas's shape. */
+function latticeSide(shape: GridShape): number {
+  return Math.max(shape.rows, shape.columns);
+}
+
+/** The even offset that centres `spans` (laid end to end) in `length` pixels. */
+function centringOffset(length: number, spans: readonly Span[]): number {
+  const used = spans.reduce((sum, span) => sum + span.size, 0);
+  return 2 * Math.floor((length - used) / 4);
 }
 
 function balancedRowCounts(count: number, rows: number): number[] {
@@ -78,18 +106,16 @@ function shapeProblems(shape: GridShape, count: number, canvas: Canvas, options:
     const reason = `${shape.rows} rows x ${shape.columns} columns hold ${cells} cameras, not ${count}`;
     problems.push({ field: 'layout', reason });
   }
-  // 2 pixels is the smallest even size; below it a camera has no tile at all.
-  if (shape.columns * 2 > canvas.width) {
-    problems.push({
-      field: options.columns === undefined ? 'layout' : 'layout.columns',
-      reason: `${shape.columns} columns do not fit in output.width ${canvas.width}`,
-    });
-  }
-  if (shape.rows * 2 > canvas.height) {
-    problems.push({
-      field: options.rows === undefined ? 'layout' : 'layout.rows',
-      reason: `${shape.rows} rows do not fit in output.height ${canvas.height}`,
-    });
+  // 2 pixels is the smallest even size; below it a camera has no tile at all. Cells keep the
+  // canvas's shape, so the longer of rows and columns must fit both ways.
+  const side = latticeSide(shape);
+  const wider = shape.columns >= shape.rows;
+  const forced = wider ? options.columns : options.rows;
+  const field = forced === undefined ? 'layout' : wider ? 'layout.columns' : 'layout.rows';
+  const dimension = canvas.width <= canvas.height ? 'width' : 'height';
+  if (side * 2 > canvas[dimension]) {
+    const lines = `${side} ${wider ? 'columns' : 'rows'}`;
+    problems.push({ field, reason: `${lines} do not fit in output.${dimension} ${canvas[dimension]}` });
   }
   return problems;
 }

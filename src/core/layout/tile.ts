@@ -18,7 +18,7 @@ export interface Tile {
   y: number;
   width: number;
   height: number;
-  /** `stretch` (default) fills the rectangle; `contain` letterboxes; `cover` crops. */
+  /** `contain` (default) letterboxes; `cover` crops; `stretch` fills the rectangle, distorting. */
   fit: FitMode;
   stream: StreamChoice;
   /** Only when the layout gives them: override the mosaic's label and clock settings. */

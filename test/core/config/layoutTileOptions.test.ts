@@ -138,7 +138,7 @@ describe('layout tile options and the auto preset: errors', () => {
 });
 
 describe('layout tile options and the auto preset: resolved tiles', () => {
-  const plain = { ...at, fit: 'stretch', stream: 'auto' };
+  const plain = { ...at, fit: 'contain', stream: 'auto' };
   const rows: { name: string; tile: Record<string, unknown>; resolved: Record<string, unknown> }[] = [
     { name: 'a plain tile gains only stream', tile: { camera: 'b' }, resolved: { camera: 'b', ...plain } },
     {
@@ -173,7 +173,7 @@ describe('layout tile options and the auto preset: resolved tiles', () => {
     },
     {
       name: 'everything at once',
-      tile: { cameras: ['a', 'b'], rotateMs: 30000, stream: 'sub', label: true, fit: 'contain' },
+      tile: { cameras: ['a', 'b'], rotateMs: 30000, stream: 'sub', label: true, fit: 'cover' },
       resolved: {
         camera: 'a',
         cameras: ['a', 'b'],
@@ -181,7 +181,7 @@ describe('layout tile options and the auto preset: resolved tiles', () => {
         ...plain,
         stream: 'sub',
         label: true,
-        fit: 'contain',
+        fit: 'cover',
       },
     },
   ];
@@ -206,7 +206,7 @@ describe('layout tile options and the auto preset: resolved tiles', () => {
       const auto = validateLayout({ preset: 'auto', cameras: list }, fullHd, list);
       assert.deepEqual(auto, validateLayout({ preset: '1+N', cameras: list }, fullHd, list));
       assert.equal(auto[0]?.camera, 'cam1');
-      assert.ok(auto.every((t) => t.stream === 'auto' && t.fit === 'stretch'));
+      assert.ok(auto.every((t) => t.stream === 'auto' && t.fit === 'contain'));
     }
   });
 

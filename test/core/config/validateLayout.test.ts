@@ -10,14 +10,14 @@ describe('validateLayout', () => {
   it('resolves a preset with its defaults applied', () => {
     const tiles = validateLayout({ preset: 'classic4', cameras }, fullHd, cameras);
     assert.equal(tiles.length, 4);
-    assert.ok(tiles.every((t) => t.fit === 'stretch'));
+    assert.ok(tiles.every((t) => t.fit === 'contain'));
   });
 
   it('resolves explicit tiles, leaving the request untouched', () => {
     const request = { tiles: [{ camera: 'top', x: 0, y: 0, width: 1920, height: 1080 }] };
     const before = structuredClone(request);
     assert.deepEqual(validateLayout(request, fullHd, cameras), [
-      { camera: 'top', x: 0, y: 0, width: 1920, height: 1080, fit: 'stretch', stream: 'auto' },
+      { camera: 'top', x: 0, y: 0, width: 1920, height: 1080, fit: 'contain', stream: 'auto' },
     ]);
     assert.deepEqual(request, before);
   });

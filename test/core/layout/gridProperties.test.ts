@@ -4,7 +4,7 @@ import type { LayoutConfig } from '../../../src/core/config/types';
 import { presetNames } from '../../../src/core/layout';
 import { checkTilesFit } from '../../../src/core/layout/checkTilesFit';
 import { resolveLayout } from '../../../src/core/layout/resolveLayout';
-import { assertCoversCanvas, assertDisjointInside } from './tileGeometry';
+import { assertCanvasShaped, assertCentred, assertCoversCanvas, assertDisjointInside } from './tileGeometry';
 
 // Plain loops over many sizes and counts instead of a property-testing library: the space is
 // small enough to walk, and a failure names the exact case.
@@ -20,14 +20,18 @@ const canvases = [
 const names = (count: number) => Array.from({ length: count }, (_, i) => `cam${i + 1}`);
 
 describe('grid properties', () => {
-  it('1 to 16 cameras: disjoint, inside, even-aligned, covering the canvas', () => {
+  it('1 to 16 cameras: disjoint, inside, even-aligned, cells of the canvas shape, centred', () => {
     for (const canvas of canvases) {
       for (let count = 1; count <= 16; count++) {
-        const layout: LayoutConfig = { preset: 'grid', cameras: names(count), fit: 'stretch' };
+        const layout: LayoutConfig = { preset: 'grid', cameras: names(count), fit: 'contain' };
         const tiles = resolveLayout(layout, canvas, names(count));
         const label = `grid ${count} on ${canvas.width}x${canvas.height}`;
         assert.equal(tiles.length, count, label);
-        assertCoversCanvas(tiles, canvas, label);
+        assertDisjointInside(tiles, canvas, label);
+        assertCanvasShaped(tiles, canvas, label);
+        assertCentred(tiles, canvas, label);
+        // A square number of cameras fills a square grid: the whole canvas, nothing black.
+        if (Number.isInteger(Math.sqrt(count))) assertCoversCanvas(tiles, canvas, label);
       }
     }
   });
@@ -41,11 +45,12 @@ describe('grid properties', () => {
           { rows: 3, columns: 22 },
           { rows: 8, columns: 8 },
         ]) {
-          const layout: LayoutConfig = { preset: 'grid', cameras: names(count), fit: 'stretch', ...shape };
+          const layout: LayoutConfig = { preset: 'grid', cameras: names(count), fit: 'contain', ...shape };
           const label = `grid ${count} ${JSON.stringify(shape)} on ${canvas.width}x${canvas.height}`;
           const tiles = resolveLayout(layout, canvas, names(count));
           assert.equal(tiles.length, count, label);
           assertDisjointInside(tiles, canvas, label);
+          assertCanvasShaped(tiles, canvas, label);
         }
       }
     }
@@ -55,11 +60,11 @@ describe('grid properties', () => {
     const smallest = { width: 64, height: 64 };
     const most = names(64);
     const layouts: LayoutConfig[] = [
-      { preset: 'grid', cameras: most, fit: 'stretch' },
-      { preset: 'classic4', cameras: most.slice(0, 4), fit: 'stretch' },
-      { preset: 'focus', camera: 'cam1', fit: 'stretch' },
-      { preset: '1+N', cameras: most, fit: 'stretch' },
-      { preset: 'auto', cameras: most.slice(0, 16), holdMs: 10000, quietMs: 30000, fit: 'stretch' },
+      { preset: 'grid', cameras: most, fit: 'contain' },
+      { preset: 'classic4', cameras: most.slice(0, 4), fit: 'contain' },
+      { preset: 'focus', camera: 'cam1', fit: 'contain' },
+      { preset: '1+N', cameras: most, fit: 'contain' },
+      { preset: 'auto', cameras: most.slice(0, 16), holdMs: 10000, quietMs: 30000, fit: 'contain' },
     ];
     assert.deepEqual(
       layouts.map((l) => ('preset' in l ? l.preset : '')),

@@ -6,7 +6,7 @@ import { assertCoversCanvas, assertDisjointInside, rects } from './tileGeometry'
 
 const fullHd = { width: 1920, height: 1080 };
 const names = (count: number) => Array.from({ length: count }, (_, i) => `cam${i + 1}`);
-const grid = (count: number): LayoutConfig => ({ preset: 'grid', cameras: names(count), fit: 'stretch' });
+const grid = (count: number): LayoutConfig => ({ preset: 'grid', cameras: names(count), fit: 'contain' });
 
 describe('classic4', () => {
   it('gives the original rectangles on 1920x1080', () => {
@@ -39,7 +39,6 @@ describe('grid', () => {
     { count: 9, canvas: fullHd, tile: [640, 360] },
     { count: 16, canvas: { width: 1280, height: 720 }, tile: [320, 180] },
     { count: 1, canvas: fullHd, tile: [1920, 1080] },
-    { count: 2, canvas: fullHd, tile: [960, 1080] },
   ];
   for (const { count, canvas, tile } of cases) {
     it(`${count} cameras on ${canvas.width}x${canvas.height} → tiles of ${tile.join('x')}`, () => {
@@ -55,29 +54,65 @@ describe('grid', () => {
     });
   }
 
+  // Cells of the canvas's shape, so a 16:9 camera on a 16:9 canvas is never squeezed (2 cameras
+  // were 960x1080) nor stretched (the third of 3 was 1920x540); the rest of the canvas is black.
+  const shaped = [
+    {
+      count: 2,
+      rects: [
+        { camera: 'cam1', x: 0, y: 270, width: 960, height: 540 },
+        { camera: 'cam2', x: 960, y: 270, width: 960, height: 540 },
+      ],
+    },
+    {
+      count: 3,
+      rects: [
+        { camera: 'cam1', x: 0, y: 0, width: 960, height: 540 },
+        { camera: 'cam2', x: 960, y: 0, width: 960, height: 540 },
+        { camera: 'cam3', x: 480, y: 540, width: 960, height: 540 },
+      ],
+    },
+    {
+      count: 5,
+      rects: [
+        { camera: 'cam1', x: 0, y: 180, width: 640, height: 360 },
+        { camera: 'cam2', x: 640, y: 180, width: 640, height: 360 },
+        { camera: 'cam3', x: 1280, y: 180, width: 640, height: 360 },
+        { camera: 'cam4', x: 320, y: 540, width: 640, height: 360 },
+        { camera: 'cam5', x: 960, y: 540, width: 640, height: 360 },
+      ],
+    },
+  ];
+  for (const { count, rects: expected } of shaped) {
+    it(`${count} cameras on 1920x1080: 16:9 cells, centred, none spanning a row`, () => {
+      assert.deepEqual(rects(resolveLayout(grid(count), fullHd, names(count))), expected);
+    });
+  }
+
   for (const [count, rowSizes] of [
     [5, [3, 2]],
     [7, [3, 2, 2]],
   ] as const) {
-    it(`${count} cameras cover the canvas in rows of ${rowSizes.join(', ')}`, () => {
+    it(`${count} cameras in rows of ${rowSizes.join(', ')}, every cell the same size`, () => {
       const tiles = resolveLayout(grid(count), fullHd, names(count));
-      assertCoversCanvas(tiles, fullHd, `grid ${count}`);
+      assertDisjointInside(tiles, fullHd, `grid ${count}`);
       const perRow = [...new Set(tiles.map((t) => t.y))].map((y) => tiles.filter((t) => t.y === y).length);
       assert.deepEqual(perRow, rowSizes);
+      assert.equal(new Set(tiles.map((t) => `${t.width}x${t.height}`)).size, 1);
     });
   }
 
-  it('defaults to a grid of every camera in config order', () => {
+  it('defaults to a grid of every camera in config order, contained', () => {
     const tiles = resolveLayout(undefined, fullHd, ['a', 'b', 'c', 'd']);
     assert.deepEqual(
       rects(tiles),
       rects(resolveLayout(grid(4), fullHd, names(4))).map((t, i) => ({ ...t, camera: 'abcd'[i] })),
     );
-    assert.ok(tiles.every((t) => t.fit === 'stretch'));
+    assert.ok(tiles.every((t) => t.fit === 'contain'));
   });
 
   it('with columns is a regular grid whose spare cells stay black', () => {
-    const layout: LayoutConfig = { preset: 'grid', cameras: names(3), columns: 2, rows: 2, fit: 'stretch' };
+    const layout: LayoutConfig = { preset: 'grid', cameras: names(3), columns: 2, rows: 2, fit: 'contain' };
     assert.deepEqual(rects(resolveLayout(layout, fullHd, names(3))), [
       { camera: 'cam1', x: 0, y: 0, width: 960, height: 540 },
       { camera: 'cam2', x: 960, y: 0, width: 960, height: 540 },
@@ -85,10 +120,23 @@ describe('grid', () => {
     ]);
   });
 
-  it('with rows only spreads the cameras over those rows', () => {
-    const layout: LayoutConfig = { preset: 'grid', cameras: names(4), rows: 1, fit: 'stretch' };
-    const tiles = resolveLayout(layout, fullHd, names(4));
-    assert.ok(tiles.every((t) => t.width === 480 && t.height === 1080));
+  it('with rows only spreads the cameras over those rows, in cells of the canvas shape', () => {
+    const layout: LayoutConfig = { preset: 'grid', cameras: names(4), rows: 1, fit: 'contain' };
+    assert.deepEqual(rects(resolveLayout(layout, fullHd, names(4))), [
+      { camera: 'cam1', x: 0, y: 404, width: 480, height: 270 },
+      { camera: 'cam2', x: 480, y: 404, width: 480, height: 270 },
+      { camera: 'cam3', x: 960, y: 404, width: 480, height: 270 },
+      { camera: 'cam4', x: 1440, y: 404, width: 480, height: 270 },
+    ]);
+  });
+
+  it('on a portrait canvas, tall cells', () => {
+    const portrait = { width: 1080, height: 1920 };
+    const layout: LayoutConfig = { preset: 'grid', cameras: names(2), rows: 2, fit: 'contain' };
+    assert.deepEqual(rects(resolveLayout(layout, portrait, names(2))), [
+      { camera: 'cam1', x: 270, y: 0, width: 540, height: 960 },
+      { camera: 'cam2', x: 270, y: 960, width: 540, height: 960 },
+    ]);
   });
 });
 

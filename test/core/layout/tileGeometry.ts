@@ -33,6 +33,35 @@ export function assertCoversCanvas(tiles: readonly Tile[], canvas: Canvas, label
   assert.equal(area, canvas.width * canvas.height, `${label}: tiles leave a hole`);
 }
 
+/**
+ * Every tile has the canvas's shape, within the 2-pixel steps of even edges: a picture of that
+ * shape neither distorts nor leaves bars in it.
+ */
+export function assertCanvasShaped(tiles: readonly Tile[], canvas: Canvas, label: string): void {
+  for (const t of tiles) {
+    // Width the tile would have at the canvas's exact aspect, against its even-rounded width.
+    const exactWidth = (t.height * canvas.width) / canvas.height;
+    const slack = 2 + (2 * canvas.width) / canvas.height;
+    assert.ok(
+      Math.abs(t.width - exactWidth) <= slack,
+      `${label}: ${describeTile(t)} is not shaped like ${canvas.width}x${canvas.height}`,
+    );
+  }
+}
+
+/** The tiles' bounding box and each row of tiles are centred, within an even pixel. */
+export function assertCentred(tiles: readonly Tile[], canvas: Canvas, label: string): void {
+  const top = Math.min(...tiles.map((t) => t.y));
+  const bottom = Math.max(...tiles.map((t) => t.y + t.height));
+  assert.ok(Math.abs(top - (canvas.height - bottom)) <= 2, `${label}: not centred vertically`);
+  for (const y of new Set(tiles.map((t) => t.y))) {
+    const row = tiles.filter((t) => t.y === y);
+    const left = Math.min(...row.map((t) => t.x));
+    const right = Math.max(...row.map((t) => t.x + t.width));
+    assert.ok(Math.abs(left - (canvas.width - right)) <= 2, `${label}: the row at y=${y} is not centred`);
+  }
+}
+
 /** The rectangles alone, for comparing with a table. */
 export const rects = (tiles: readonly Tile[]) =>
   tiles.map(({ camera, x, y, width, height }) => ({ camera, x, y, width, height }));
