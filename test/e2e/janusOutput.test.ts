@@ -50,6 +50,6 @@ test('a WebRTC viewer of Janus decodes the mosaic we feed it over RTP', async ()
   assert.ok(frames.length >= 5, `${frames.length} frames decoded`);
   const last = frames[frames.length - 1];
   assert.equal(`${last.width}x${last.height}`, '640x360');
-  assertTileColour(last, { x: 0, y: 0, width: 320, height: 360 }, 'ff0000', 40, 'red through Janus');
-  assertTileColour(last, { x: 320, y: 0, width: 320, height: 360 }, '0000ff', 40, 'blue through Janus');
+  assertTileColour(last, { x: 0, y: 90, width: 320, height: 180 }, 'ff0000', 40, 'red through Janus');
+  assertTileColour(last, { x: 320, y: 90, width: 320, height: 180 }, '0000ff', 40, 'blue through Janus');
 });

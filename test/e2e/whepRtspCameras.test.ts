@@ -22,7 +22,7 @@ before(async () => {
     {
       cameras: names.map((name, i) => ({ name, url: cameras[i].url })),
       output: { width: 1920, height: 1080, fps: 25, bitrate: 4000000, gop: 50 },
-      layout: { preset: 'classic4', cameras: names },
+      layout: { preset: 'classic4', cameras: names, fit: 'cover' },
     },
     { port: 0, host: '127.0.0.1', logSink: () => undefined },
   );

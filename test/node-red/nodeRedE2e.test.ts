@@ -333,10 +333,12 @@ function showsClassic4(frame: RgbFrame): boolean {
   const w = frame.width;
   const h = frame.height;
   const panes: [string, PixelRect][] = [
-    ['ff0000', { x: 0, y: 0, width: w / 4, height: h }],
+    // The side columns in their middle band: a 16:9 camera there is contained (bars above and
+    // below it), covered or stretched, and fills that band in each case.
+    ['ff0000', { x: 0, y: (3 * h) / 8, width: w / 4, height: h / 4 }],
     ['00ff00', { x: w / 4, y: 0, width: w / 2, height: h / 2 }],
     ['0000ff', { x: w / 4, y: h / 2, width: w / 2, height: h / 2 }],
-    ['ffff00', { x: (3 * w) / 4, y: 0, width: w / 4, height: h }],
+    ['ffff00', { x: (3 * w) / 4, y: (3 * h) / 8, width: w / 4, height: h / 4 }],
   ];
   // 60 per channel: limited-range YUV and x264 at a low bitrate, as colourMosaic allows.
   return panes.every(([hex, rect]) => colourDistance(meanColour(frame, rect, 16), hexToRgb(hex)) < 60);

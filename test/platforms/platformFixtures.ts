@@ -34,7 +34,13 @@ export function mosaicConfig(): object {
       { name: 'right', url: `demo:color?c=blue&size=${size}&rate=${MOSAIC.fps}` },
     ],
     output: { ...MOSAIC, bitrate: 200_000, gop: 2 * MOSAIC.fps },
-    layout: { preset: 'grid', cameras: ['left', 'right'], rows: 1, columns: 2 },
+    // Each camera is half the canvas's shape: explicit halves, which its pictures fill exactly.
+    layout: {
+      tiles: [
+        { camera: 'left', x: 0, y: 0, width: MOSAIC.width / 2, height: MOSAIC.height },
+        { camera: 'right', x: MOSAIC.width / 2, y: 0, width: MOSAIC.width / 2, height: MOSAIC.height },
+      ],
+    },
   };
 }
 

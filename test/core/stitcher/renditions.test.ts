@@ -41,8 +41,8 @@ test('a rendition is the mosaic at the requested size and rate', async () => {
   const frames = await decodeH264(Buffer.concat(units.map((u) => u.data)));
   const last = frames[frames.length - 1];
   assert.equal(`${last.width}x${last.height}`, '640x360');
-  assertTileColour(last, { x: 0, y: 0, width: 320, height: 360 }, 'ff0000', 40, 'red half');
-  assertTileColour(last, { x: 320, y: 0, width: 320, height: 360 }, '0000ff', 40, 'blue half');
+  assertTileColour(last, { x: 0, y: 90, width: 320, height: 180 }, 'ff0000', 40, 'red cell');
+  assertTileColour(last, { x: 320, y: 90, width: 320, height: 180 }, '0000ff', 40, 'blue cell');
   const bits = units.reduce((sum, u) => sum + u.data.length * 8, 0) / 2;
   assert.ok(bits < 300000 * 1.5, `about the requested bitrate: ${Math.round(bits)} bit/s`);
 });

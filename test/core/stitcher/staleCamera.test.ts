@@ -9,8 +9,9 @@ import { waitFor } from '../../helpers/wait';
 // turns black; brought back, it is live again without restarting the stitcher; the other tiles
 // never stop updating.
 const staleTimeoutMs = 2500;
-const left = { x: 0, y: 0, width: 320, height: 360 };
-const right = { x: 320, y: 0, width: 320, height: 360 };
+// Two cameras on 640x360: two 320x180 cells (the canvas's shape), centred.
+const left = { x: 0, y: 90, width: 320, height: 180 };
+const right = { x: 320, y: 90, width: 320, height: 180 };
 
 let cameras: RtspCamera[] = [];
 let stitcher: Stitcher;

@@ -20,7 +20,8 @@ before(async () => {
   stitcher = new Stitcher({
     cameras: names.map((name, i) => ({ name, url: cameras[i].url })),
     output: { width: 1920, height: 1080, fps: 25, bitrate: 4000000, gop: 25 },
-    layout: { preset: 'classic4', cameras: names },
+    // cover: the 16:9 cameras fill the tall side columns (contain, the default, would bar them).
+    layout: { preset: 'classic4', cameras: names, fit: 'cover' },
   });
   await stitcher.start();
   await waitFor('all cameras live', () => stitcher.stats().cameras.every((c) => c.state === 'live'), 15000);
@@ -52,8 +53,8 @@ test('the decoded stream is 1920x1080 with every camera in its classic4 tile', a
 test('gaps between tiles are black and contain letterboxes', async () => {
   stitcher.setLayout({
     tiles: [
-      { camera: 'left', x: 0, y: 0, width: 800, height: 400 },
-      { camera: 'top', x: 960, y: 0, width: 800, height: 400 },
+      { camera: 'left', x: 0, y: 0, width: 800, height: 400, fit: 'stretch' },
+      { camera: 'top', x: 960, y: 0, width: 800, height: 400, fit: 'stretch' },
       // 640x360 camera in a tall tile: a 480x270 picture centred, black above and below.
       { camera: 'bottom', x: 0, y: 540, width: 480, height: 540, fit: 'contain' },
       { camera: 'right', x: 960, y: 540, width: 960, height: 540, fit: 'cover' },
@@ -78,7 +79,7 @@ test('gaps between tiles are black and contain letterboxes', async () => {
 });
 
 test('setLayout moves the colours to their new rectangles with continuous pts', async () => {
-  stitcher.setLayout({ preset: 'classic4', cameras: names });
+  stitcher.setLayout({ preset: 'classic4', cameras: names, fit: 'cover' });
   const recorder = new AccessUnitRecorder(stitcher);
   await sleep(600);
   const tiles = stitcher.setLayout({ preset: 'grid', cameras: ['right', 'bottom', 'top', 'left'] });
