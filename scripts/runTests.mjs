@@ -18,7 +18,9 @@ function findTests(dir) {
   });
 }
 
-const separately = ['platforms/'];
+// Each run on its own: platforms/ (npm run test:platforms), sanitizers/ (npm run test:sanitizers,
+// which needs the sanitizer builds of the addon).
+const separately = ['platforms/', 'sanitizers/'];
 const files = findTests(root)
   .filter((f) =>
     only.length === 0
