@@ -85,22 +85,37 @@ void Publisher::Join() {
 void Publisher::Push(std::shared_ptr<const AccessUnit> unit) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (queue_.size() >= kQueueLimit) {
-    // The server is not keeping up: start again from the next keyframe rather than grow.
+    // The server is not keeping up: start again from the next keyframe rather than grow. The
+    // send loop must then skip to a keyframe too (and ask for one): a delta unit after the gap
+    // refers to pictures the server never got, and it would show smeared until the next IDR.
     stats_.dropped += queue_.size();
     queue_.clear();
+    resync_ = true;
   }
   queue_.push_back(std::move(unit));
   wake_.notify_all();
 }
 
 std::shared_ptr<const AccessUnit> Publisher::NextUnit(bool keyframe_only) {
+  bool keyframe_asked = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!interrupt_.stopping()) {
     while (!queue_.empty()) {
       std::shared_ptr<const AccessUnit> unit = std::move(queue_.front());
       queue_.pop_front();
-      if (!keyframe_only || unit->keyframe) return unit;
+      if ((!keyframe_only && !resync_) || unit->keyframe) {
+        resync_ = false;
+        return unit;
+      }
       stats_.dropped++;
+    }
+    if (resync_ && !keyframe_asked && request_keyframe_) {
+      // Not under our lock: the encoder takes its own, and Push (under ours) runs on its thread.
+      keyframe_asked = true;
+      lock.unlock();
+      request_keyframe_();
+      lock.lock();
+      continue;
     }
     wake_.wait_for(lock, std::chrono::milliseconds(200));
   }

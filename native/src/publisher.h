@@ -82,9 +82,11 @@ class Publisher {
   std::thread thread_;
   IoInterrupt interrupt_;
 
-  mutable std::mutex mutex_;  // guards the queue, stats_
+  mutable std::mutex mutex_;  // guards the queue, resync_, stats_
   std::condition_variable wake_;
   std::deque<std::shared_ptr<const AccessUnit>> queue_;
+  // Set when Push dropped the queue: the next unit sent must be a keyframe.
+  bool resync_ = false;
   PublisherStats stats_;
 };
 
