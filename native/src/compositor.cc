@@ -37,6 +37,59 @@ int SwsMatrixFor(AVColorSpace colorspace) {
   }
 }
 
+const char* PixelFormatName(int format) {
+  const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
+  return name ? name : "unknown";
+}
+
+// Crops `frame` (our own reference: only its fields change, never the shared pixels) to the
+// aspect of a `width`x`height` tile, centred, by moving its plane pointers. Not with
+// av_frame_apply_cropping: by default it keeps pointers aligned and refuses (AVERROR_BUG) where it
+// cannot, which for packed 4-byte pixels (RGBA, the demo's rgbtestsrc) is any left crop that is
+// not a multiple of 32 bytes; and it crops only right and bottom of bitstream formats (monob).
+// libswscale reads unaligned input. The left and top crops are kept on whole chroma samples (and
+// whole bytes of bitstream pixels), so every plane starts at the same picture point.
+bool CropToAspect(AVFrame* frame, int width, int height, std::string* problem) {
+  const int64_t src_w = frame->width, src_h = frame->height;
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame->format));
+  if (!desc || (desc->flags & AV_PIX_FMT_FLAG_HWACCEL)) {
+    *problem = std::string("cannot crop ") + PixelFormatName(frame->format) + " frames for cover";
+    return false;
+  }
+  const bool bitstream = (desc->flags & AV_PIX_FMT_FLAG_BITSTREAM) != 0;
+  // Powers of two, so the larger is a multiple of the smaller.
+  const int64_t align_x = std::max<int64_t>(int64_t{1} << desc->log2_chroma_w, bitstream ? 8 : 1);
+  const int64_t align_y = int64_t{1} << desc->log2_chroma_h;
+  int64_t left = 0, top = 0, visible_w = src_w, visible_h = src_h;
+  if (src_w * height > src_h * width) {
+    visible_w = std::max<int64_t>(1, src_h * width / height);
+    left = (src_w - visible_w) / 2 / align_x * align_x;
+  } else {
+    visible_h = std::max<int64_t>(1, src_w * height / width);
+    top = (src_h - visible_h) / 2 / align_y * align_y;
+  }
+  for (int plane = 0; plane < 4 && frame->data[plane]; plane++) {
+    if ((desc->flags & AV_PIX_FMT_FLAG_PAL) && plane == 1) break;  // the palette, not pixels
+    const AVComponentDescriptor* component = nullptr;
+    for (int c = 0; c < desc->nb_components && !component; c++) {
+      if (desc->comp[c].plane == plane) component = &desc->comp[c];
+    }
+    if (!component) {
+      *problem = std::string("cannot crop ") + PixelFormatName(frame->format) + " frames for cover";
+      return false;
+    }
+    const bool chroma = plane == 1 || plane == 2;
+    const int64_t x = chroma ? left >> desc->log2_chroma_w : left;
+    const int64_t y = chroma ? top >> desc->log2_chroma_h : top;
+    // `step` counts bits for bitstream formats, bytes otherwise.
+    const int64_t x_bytes = bitstream ? x * component->step / 8 : x * component->step;
+    frame->data[plane] += y * frame->linesize[plane] + x_bytes;
+  }
+  frame->width = static_cast<int>(visible_w);
+  frame->height = static_cast<int>(visible_h);
+  return true;
+}
+
 }  // namespace
 
 const char* TileContentName(TileContent content) {
@@ -82,6 +135,7 @@ void Compositor::SetTiles(std::vector<TileOptions> tiles) {
 
 void Compositor::Compose(const SourceLookup& lookup, int64_t now_us) {
   painted_arrivals_.clear();
+  new_problems_.clear();
   if (repaint_all_) {
     FillBlack({0, 0, canvas_->width, canvas_->height});
     repaint_all_ = false;
@@ -151,7 +205,17 @@ void Compositor::ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t
   }
   if (newer) {
     painted_arrivals_.push_back(arrival_us);
-    PaintFrame(slot, frame.get());
+    std::string problem;
+    if (!PaintFrame(slot, frame.get(), &problem)) {
+      // Reported once per new reason (stats say it for as long as it lasts), never silently.
+      if (problem != slot->problem) new_problems_.push_back({cameras[index], problem});
+      slot->problem = std::move(problem);
+      if (slot->content == TileContent::kLive) slot->content = TileContent::kCached;
+      slot->shown = source;  // the next try is the camera's next frame, not this one again
+      slot->sequence = sequence;
+      return;
+    }
+    slot->problem.clear();
     slot->offline_painted = false;
     slot->shown = source;
     slot->sequence = sequence;
@@ -179,6 +243,7 @@ void Compositor::PaintOffline(TileSlot* slot, const CameraSources* camera) {
   slot->shown = nullptr;
   slot->offline_painted = true;
   slot->label_drawn.clear();
+  slot->problem.clear();  // the camera's state says why now
   // Labelled tiles say why they are black; an unlabelled one stays plain black.
   if (!text_ || !slot->options.label) return;
   const std::string name = camera ? camera->title : slot->options.cameras[slot->camera_index];
@@ -188,12 +253,15 @@ void Compositor::PaintOffline(TileSlot* slot, const CameraSources* camera) {
                    LabelCorner::kCenter);
 }
 
-void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
+bool Compositor::PaintFrame(TileSlot* slot, AVFrame* frame, std::string* problem) {
   const Rect& area = slot->area;
   Rect target = area;
   const FitMode fit = slot->options.fit;
   const int64_t src_w = frame->width, src_h = frame->height;
-  if (src_w <= 0 || src_h <= 0) return;
+  if (src_w <= 0 || src_h <= 0) {
+    *problem = "the camera sent a frame without a size";
+    return false;
+  }
 
   if (fit == FitMode::kContain) {
     // Largest rectangle of the frame's aspect inside the tile, centred.
@@ -204,19 +272,8 @@ void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
       target.width = std::max(2, EvenDown(static_cast<int>(area.height * src_w / src_h)));
       target.x = area.x + EvenDown((area.width - target.width) / 2);
     }
-  } else if (fit == FitMode::kCover) {
-    // Crop the frame to the tile's aspect, centred; av_frame_apply_cropping moves the plane
-    // pointers and keeps chroma aligned.
-    if (src_w * area.height > src_h * area.width) {
-      const int64_t visible = src_h * area.width / area.height;
-      frame->crop_left = (src_w - visible) / 2;
-      frame->crop_right = src_w - visible - frame->crop_left;
-    } else {
-      const int64_t visible = src_w * area.height / area.width;
-      frame->crop_top = (src_h - visible) / 2;
-      frame->crop_bottom = src_h - visible - frame->crop_top;
-    }
-    if (av_frame_apply_cropping(frame, 0) < 0) return;
+  } else if (fit == FitMode::kCover && !CropToAspect(frame, area.width, area.height, problem)) {
+    return false;
   }
   if (!(target == slot->painted_area)) {
     FillBlack(area);  // the letterbox bars, or leftovers of a differently shaped picture
@@ -232,7 +289,12 @@ void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
       slot->scaler.release(), frame->width, frame->height, source_format, target.width,
       target.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
   slot->scaler.reset(scaler);
-  if (!scaler) return;
+  if (!scaler) {
+    *problem = std::string("cannot scale ") + PixelFormatName(frame->format) + " " +
+               std::to_string(frame->width) + "x" + std::to_string(frame->height) + " to " +
+               std::to_string(target.width) + "x" + std::to_string(target.height);
+    return false;
+  }
   // The canvas is limited-range BT.601 (what the encoder signals); HD cameras often send BT.709
   // and MJPEG full range, which libswscale converts when told. Told once per scaler and source
   // colour description, not per frame.
@@ -253,6 +315,7 @@ void Compositor::PaintFrame(TileSlot* slot, AVFrame* frame) {
   sws_scale(scaler, frame->data, frame->linesize, 0, frame->height, planes, strides);
   slot->content = TileContent::kLive;
   slot->painted++;
+  return true;
 }
 
 void Compositor::FillBlack(const Rect& rect) {
@@ -275,7 +338,8 @@ std::vector<TileStatus> Compositor::TileStatuses() const {
     const bool shown = slot.content != TileContent::kBlack && slot.shown;
     statuses.push_back({slot.options.cameras.empty() ? slot.options.camera
                                                      : slot.options.cameras[slot.camera_index],
-                        shown ? slot.shown->stream() : std::string(), slot.content, slot.painted});
+                        shown ? slot.shown->stream() : std::string(), slot.content, slot.painted,
+                        slot.problem});
   }
   return statuses;
 }

@@ -27,6 +27,13 @@ struct TileStatus {
   std::string stream;  // "main" or "sub": the stream whose picture is shown; "" when black
   TileContent content = TileContent::kBlack;
   uint64_t painted = 0;  // frames scaled into this tile since the layout was set
+  std::string problem;   // why the camera's frames cannot be painted; "" when they can
+};
+
+// A tile that newly cannot paint its camera's frames, and why.
+struct TileProblem {
+  std::string camera;
+  std::string problem;
 };
 
 class Compositor {
@@ -47,6 +54,9 @@ class Compositor {
   // 0: unknown, which the latency figures skip).
   const std::vector<int64_t>& painted_arrivals() const { return painted_arrivals_; }
   std::vector<TileStatus> TileStatuses() const;
+  // Tiles whose frames could not be painted by the last Compose() for a reason not reported
+  // before (each reason once, until the tile paints again).
+  const std::vector<TileProblem>& new_problems() const { return new_problems_; }
 
  private:
   struct Rect {
@@ -68,10 +78,12 @@ class Compositor {
     int colour_key = -1;   // the source matrix and range the scaler was told about
     std::string label_drawn;  // the label text on the canvas now; "" = none
     bool offline_painted = false;  // black (and "offline" when labelled) since the last picture
+    std::string problem;  // why the last frame could not be painted; "" after a good one
   };
 
   void ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t now_us);
-  void PaintFrame(TileSlot* slot, AVFrame* frame);
+  // Scales `frame` into the tile; false (with `problem` set) when it cannot.
+  bool PaintFrame(TileSlot* slot, AVFrame* frame, std::string* problem);
   // The tile's label for `camera` when it differs from what is drawn (or `force`, after a repaint).
   void DrawLabel(TileSlot* slot, const CameraSources* camera, bool force);
   void PaintOffline(TileSlot* slot, const CameraSources* camera);
@@ -86,6 +98,7 @@ class Compositor {
   bool repaint_all_ = true;
   int64_t tiles_set_at_us_ = 0;  // timeshare tiles rotate from here
   std::vector<int64_t> painted_arrivals_;
+  std::vector<TileProblem> new_problems_;
 };
 
 }  // namespace mosaic

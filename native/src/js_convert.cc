@@ -115,6 +115,8 @@ SourcePoolOptions SourcePoolOptionsFromJs(const Napi::Object& object) {
                                camera.Get("transport").As<Napi::String>().Utf8Value() == "udp"
                            ? Transport::kUdp
                            : Transport::kTcp;
+    parsed.follow_redirects = camera.Get("followRedirects").IsBoolean() &&
+                              camera.Get("followRedirects").As<Napi::Boolean>().Value();
     parsed.open_timeout_ms = static_cast<int>(
         OptionalIntField(camera, "openTimeoutMs", "camera", 100, 60000, parsed.open_timeout_ms));
     parsed.read_timeout_ms = static_cast<int>(
@@ -261,6 +263,7 @@ Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropp
   output.Set("composeUs", static_cast<double>(stats.output.compose_us));
   output.Set("encodeUs", static_cast<double>(stats.output.encode_us));
   output.Set("encoder", stats.output.encoder);
+  output.Set("idle", stats.output.idle);
   Napi::Object latency = Napi::Object::New(env);
   latency.Set("p50", static_cast<double>(stats.output.latency_p50_us));
   latency.Set("p95", static_cast<double>(stats.output.latency_p95_us));
@@ -274,6 +277,7 @@ Napi::Object StatsToJs(Napi::Env env, const StitcherStats& stats, uint64_t dropp
     tile.Set("stream", stats.tiles[i].stream);
     tile.Set("content", TileContentName(stats.tiles[i].content));
     tile.Set("painted", static_cast<double>(stats.tiles[i].painted));
+    tile.Set("problem", stats.tiles[i].problem);
     tiles.Set(static_cast<uint32_t>(i), tile);
   }
   Napi::Array outputs = Napi::Array::New(env, stats.outputs.size());

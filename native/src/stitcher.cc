@@ -52,13 +52,28 @@ void Stitcher::Stop() {
 }
 
 void Stitcher::AddRendition(std::shared_ptr<Rendition> rendition) {
-  std::lock_guard<std::mutex> lock(renditions_mutex_);
-  renditions_[rendition->id()] = std::move(rendition);
+  {
+    std::lock_guard<std::mutex> lock(renditions_mutex_);
+    renditions_[rendition->id()] = std::move(rendition);
+    rendition_count_ = renditions_.size();
+  }
+  // A resting clock wakes for it at once.
+  std::lock_guard<std::mutex> lock(wake_mutex_);
+  wake_.notify_all();
 }
 
 void Stitcher::RemoveRendition(int id) {
   std::lock_guard<std::mutex> lock(renditions_mutex_);
   renditions_.erase(id);
+  rendition_count_ = renditions_.size();
+}
+
+void Stitcher::SetIdle(bool idle) {
+  if (idle_.exchange(idle) == idle) return;
+  // A viewer waking the encoder needs a picture it can start on.
+  if (!idle) encoder_.RequestKeyframe();
+  std::lock_guard<std::mutex> lock(wake_mutex_);
+  wake_.notify_all();
 }
 
 void Stitcher::RequestRenditionKeyframe(int id) {
@@ -76,7 +91,22 @@ void Stitcher::RunClock() {
   const int64_t frame_us = 1000000 / std::max(1, options_.output.fps);
   const int64_t start_us = NowUs();
   int64_t frame_index = 0;
+  bool rested = false;
   while (!stop_) {
+    if (Resting()) {
+      RestTick();
+      std::unique_lock<std::mutex> lock(wake_mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(kIdleComposeMs),
+                     [this] { return stop_.load() || !Resting(); });
+      rested = true;
+      continue;
+    }
+    if (rested) {
+      // Back from rest: the next frame is due now, its timestamp where wall time has got to (a
+      // gap in pts, not a burst of frames), and the rest is not counted as skipped ticks.
+      frame_index = std::max(frame_index, (NowUs() - start_us) / frame_us);
+      rested = false;
+    }
     const int64_t due_us = start_us + frame_index * frame_us;
     {
       std::unique_lock<std::mutex> lock(wake_mutex_);
@@ -104,16 +134,22 @@ void Stitcher::Tick(int64_t frame_index) {
     std::lock_guard<std::mutex> lock(layout_mutex_);
     tiles.swap(pending_tiles_);
   }
+  std::vector<TileProblem> problems;
   {
     std::lock_guard<std::mutex> lock(canvas_mutex_);
     if (tiles) compositor_.SetTiles(std::move(*tiles));
     compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, tick_start);
+    problems = compositor_.new_problems();
   }
+  ReportProblems(problems);
   const int64_t composed = NowUs();
 
   std::vector<AccessUnit> units;
   std::string error;
-  const bool encoded = encoder_.Encode(compositor_.canvas(), frame_index, &units, &error);
+  // Read once: a SetIdle() during this tick applies from the next one.
+  const bool main_wanted = !idle_;
+  const bool encoded =
+      !main_wanted || encoder_.Encode(compositor_.canvas(), frame_index, &units, &error);
   std::vector<std::shared_ptr<Rendition>> renditions;
   {
     std::lock_guard<std::mutex> lock(renditions_mutex_);
@@ -131,9 +167,12 @@ void Stitcher::Tick(int64_t frame_index) {
     std::lock_guard<std::mutex> lock(canvas_mutex_);
     output_.compose_us = composed - tick_start;
     output_.encode_us = done - composed;
+    output_.idle = !main_wanted;
     if (!encoded || !renditions_ok) output_.encode_errors++;
-    recent_ticks_us_[output_.frames % 64] = done;
-    output_.frames++;
+    if (main_wanted) {
+      recent_ticks_us_[output_.frames % 64] = done;
+      output_.frames++;
+    }
     output_.keyframes = encoder_.keyframes();
     for (const AccessUnit& unit : units) {
       if (unit.rendition == 0) output_.bytes += unit.data.size();
@@ -157,6 +196,31 @@ void Stitcher::Tick(int64_t frame_index) {
   if (callbacks_.on_access_unit) {
     for (AccessUnit& unit : units) callbacks_.on_access_unit(std::move(unit));
   }
+}
+
+void Stitcher::RestTick() {
+  std::optional<std::vector<TileOptions>> tiles;
+  {
+    std::lock_guard<std::mutex> lock(layout_mutex_);
+    tiles.swap(pending_tiles_);
+  }
+  std::vector<TileProblem> problems;
+  {
+    std::lock_guard<std::mutex> lock(canvas_mutex_);
+    const int64_t now = NowUs();
+    if (tiles) compositor_.SetTiles(std::move(*tiles));
+    compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, now);
+    problems = compositor_.new_problems();
+    output_.compose_us = NowUs() - now;
+    output_.encode_us = 0;
+    output_.idle = true;
+  }
+  ReportProblems(problems);
+}
+
+void Stitcher::ReportProblems(const std::vector<TileProblem>& problems) {
+  if (!callbacks_.on_tile_problem) return;
+  for (const TileProblem& problem : problems) callbacks_.on_tile_problem(problem);
 }
 
 FramePtr Stitcher::CopyCanvas() {

@@ -28,6 +28,8 @@ struct StitcherCallbacks {
   std::function<void(AccessUnit&& unit)> on_access_unit;
   // On an output's thread; must be quick.
   PublisherStateListener on_output_state;
+  // On the output clock thread, once per new reason a tile cannot paint its camera; must be quick.
+  std::function<void(const TileProblem& problem)> on_tile_problem;
 };
 
 struct OutputStats {
@@ -45,6 +47,8 @@ struct OutputStats {
   int64_t latency_p95_us = 0;
   int64_t latency_p99_us = 0;
   std::string encoder;
+  // The main encoder rests: nobody wants it (SetIdle). The canvas is still composed, slowly.
+  bool idle = false;
 };
 
 struct StitcherStats {
@@ -71,6 +75,13 @@ class Stitcher {
   void SetLayout(std::vector<TileOptions> tiles);
   void RequestKeyframe() { encoder_.RequestKeyframe(); }
 
+  // Any thread. Idle: the main encoder stops (nothing encoded, `frames` stops counting); the
+  // canvas is composed every kIdleComposeMs so a snapshot stays current and cameras stay wanted.
+  // Renditions, which exist only while someone receives them, keep the clock at full rate.
+  // Waking takes effect at once and starts with an IDR, at timestamps that follow wall time.
+  void SetIdle(bool idle);
+  static constexpr int kIdleComposeMs = 250;
+
   // Any thread. Renditions are built by the caller (opening an encoder can fail, and the caller
   // wants that error at once) and encoded from the next tick on; removing one frees it once the
   // tick using it ends. Ids are the caller's; 0 is the main rendition.
@@ -85,6 +96,11 @@ class Stitcher {
  private:
   void RunClock();
   void Tick(int64_t frame_index);
+  // Nothing to encode: neither the main rendition (idle) nor any extra one.
+  bool Resting() const { return idle_ && rendition_count_ == 0; }
+  // While resting: composes the canvas once, encodes nothing.
+  void RestTick();
+  void ReportProblems(const std::vector<TileProblem>& problems);
 
   const StitcherOptions options_;
   const StitcherCallbacks callbacks_;
@@ -100,6 +116,11 @@ class Stitcher {
 
   std::mutex layout_mutex_;
   std::optional<std::vector<TileOptions>> pending_tiles_;
+
+  // Atomic: set by JS (SetIdle) and renditions (Add/Remove) on any thread, read by the clock
+  // thread's wait predicate, which holds wake_mutex_ only; writers notify under wake_mutex_.
+  std::atomic<bool> idle_{false};
+  std::atomic<size_t> rendition_count_{0};
 
   std::mutex renditions_mutex_;
   std::map<int, std::shared_ptr<Rendition>> renditions_;

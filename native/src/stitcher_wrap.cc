@@ -22,7 +22,7 @@ struct StateEvent {
   std::string name;
   std::string state;
   std::string error;
-  const char* kind;  // "output" (cameras' states come from their SourcePool)
+  const char* kind;  // "output", or "tile" (state "problem"); cameras' come from their SourcePool
 };
 
 class SnapshotWorker : public Napi::AsyncWorker {
@@ -83,6 +83,7 @@ Napi::Function StitcherWrap::Define(Napi::Env env) {
                       InstanceMethod("stop", &StitcherWrap::Stop),
                       InstanceMethod("setLayout", &StitcherWrap::SetLayout),
                       InstanceMethod("requestKeyframe", &StitcherWrap::RequestKeyframe),
+                      InstanceMethod("setIdle", &StitcherWrap::SetIdle),
                       InstanceMethod("addRendition", &StitcherWrap::AddRendition),
                       InstanceMethod("removeRendition", &StitcherWrap::RemoveRendition),
                       InstanceMethod("snapshot", &StitcherWrap::Snapshot),
@@ -149,6 +150,10 @@ Napi::Value StitcherWrap::Start(const Napi::CallbackInfo& info) {
     auto* event = new StateEvent{id, PublisherStateName(state), error, "output"};
     if (states.NonBlockingCall(event, DeliverState) != napi_ok) delete event;
   };
+  callbacks.on_tile_problem = [states](const TileProblem& problem) mutable {
+    auto* event = new StateEvent{problem.camera, "problem", problem.problem, "tile"};
+    if (states.NonBlockingCall(event, DeliverState) != napi_ok) delete event;
+  };
   try {
     stitcher_ = std::make_shared<Stitcher>(options_, pool_, outputs_, std::move(callbacks));
   } catch (const std::exception& error) {
@@ -186,6 +191,12 @@ Napi::Value StitcherWrap::RequestKeyframe(const Napi::CallbackInfo& info) {
   const int rendition = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
   if (stitcher_ && rendition == 0) stitcher_->RequestKeyframe();
   if (stitcher_ && rendition != 0) stitcher_->RequestRenditionKeyframe(rendition);
+  return info.Env().Undefined();
+}
+
+Napi::Value StitcherWrap::SetIdle(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBoolean()) throw Napi::TypeError::New(info.Env(), "setIdle(idle) needs a boolean");
+  if (stitcher_) stitcher_->SetIdle(info[0].As<Napi::Boolean>().Value());
   return info.Env().Undefined();
 }
 

@@ -23,6 +23,7 @@ class StitcherWrap : public Napi::ObjectWrap<StitcherWrap> {
   Napi::Value Stop(const Napi::CallbackInfo& info);
   Napi::Value SetLayout(const Napi::CallbackInfo& info);
   Napi::Value RequestKeyframe(const Napi::CallbackInfo& info);
+  Napi::Value SetIdle(const Napi::CallbackInfo& info);
   Napi::Value AddRendition(const Napi::CallbackInfo& info);
   Napi::Value RemoveRendition(const Napi::CallbackInfo& info);
   Napi::Value Snapshot(const Napi::CallbackInfo& info);

@@ -28,6 +28,8 @@ export interface StatsDocument {
     height: number;
     state: string;
     content: string;
+    /** Why a live camera's tile shows no picture; absent when none. */
+    problem?: string;
     fps: number;
     reconnects: number;
   }[];
@@ -62,6 +64,7 @@ export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): Sta
         height: tile.height,
         state: tile.state,
         content: tile.content,
+        ...(tile.problem ? { problem: tile.problem } : {}),
         fps: camera?.fps ?? 0,
         reconnects: camera?.reconnects ?? 0,
       };

@@ -21,6 +21,8 @@ export interface NativeCameraOptions {
     masks?: { x: number; y: number; width: number; height: number }[];
   };
   transport: 'tcp' | 'udp';
+  /** Follow an RTSP redirect to another scheme, host or port (without credentials). Default false. */
+  followRedirects?: boolean;
   /** Connect + DESCRIBE/SETUP/PLAY deadline. Default 5000. */
   openTimeoutMs?: number;
   /** No packet for this long = connection lost, reconnect. Default 5000. */
@@ -131,6 +133,8 @@ export interface NativeTileStats {
   stream: NativeStreamName | '';
   content: NativeTileContent;
   painted: number;
+  /** Why the camera's frames cannot be painted into the tile; '' when they can. */
+  problem: string;
 }
 
 export interface NativeOutputStats {
@@ -144,6 +148,8 @@ export interface NativeOutputStats {
   composeUs: number;
   encodeUs: number;
   encoder: string;
+  /** The main encoder rests (setIdle): frames and fps stop counting. */
+  idle: boolean;
   /** Camera packet read → the access unit first containing its frame leaves the encoder. */
   latencyUs: { p50: number; p95: number; p99: number };
 }
@@ -182,12 +188,15 @@ export type NativeAccessUnitCallback = (
 
 /** An extra encoding of the canvas; fps is capped at the canvas rate natively. */
 export type NativeRenditionOptions = NativeOutputOptions;
-/** Called on the JS thread when an output's state changes; `error` is '' or masked text. */
+/**
+ * Called on the JS thread when an output's state changes (`error` is '' or masked text), and
+ * with kind 'tile' (id: the camera, state 'problem') once per new reason a tile cannot paint.
+ */
 export type NativeOutputStateCallback = (
   id: string,
-  state: NativePublisherState,
+  state: NativePublisherState | 'problem',
   error: string,
-  kind: 'output',
+  kind: 'output' | 'tile',
 ) => void;
 
 /** Called on the JS thread when one of a camera's streams changes state; `error` is '' or masked text. */
@@ -217,6 +226,8 @@ export interface NativeStitcher {
   setLayout(tiles: NativeTile[]): void;
   /** Rendition 0 (default) is the main encoding. */
   requestKeyframe(rendition?: number): void;
+  /** Idle: the main encoder rests, the canvas is still composed (slowly); false wakes it with an IDR. */
+  setIdle(idle: boolean): void;
   /** Throws when the encoder cannot be opened. `id` > 0, chosen by the caller. */
   addRendition(id: number, options: NativeRenditionOptions): void;
   removeRendition(id: number): void;

@@ -19,6 +19,7 @@ import { validateRendition } from '../config/validateRendition';
 import { renditionSettings, type Rendition } from './rendition';
 import { RenditionRegistry } from './renditionRegistry';
 import { buildStats, type StitcherStats } from './stitcherStats';
+import { Demand, type Release } from './demand';
 
 /** One encoded H.264 access unit of the mosaic. */
 export interface AccessUnit {
@@ -60,7 +61,15 @@ export interface StitcherOptions {
   hub?: CameraHub;
   /** Which of the config's `mosaics` this is; the first when left out. */
   mosaic?: string;
+  /**
+   * With no lease (`want()`) this long, the encoder rests until the next one. Default 30000;
+   * Infinity keeps encoding. Outputs in the config hold a lease for as long as the mosaic lives.
+   */
+  idleAfterMs?: number;
 }
+
+/** After this long unwanted the encoder rests (StitcherOptions.idleAfterMs). */
+export const DEFAULT_IDLE_AFTER_MS = 30_000;
 
 export interface SnapshotOptions {
   /** Output width; height follows the canvas aspect when only one side is given. */
@@ -94,6 +103,9 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   private layoutConfig: LayoutConfig | undefined;
   private director: AutoLayoutDirector | undefined;
   private readonly forwardMotion = (event: MotionEvent): void => this.director?.motion(event);
+  private readonly demand: Demand;
+  /** Tile problems already logged, as `camera: reason`: each is logged once. */
+  private readonly loggedProblems = new Set<string>();
 
   /** Throws ConfigError naming each invalid field (or an unknown `options.mosaic`). */
   constructor(config: unknown, options: StitcherOptions = {}) {
@@ -114,6 +126,9 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     this.hub = options.hub ?? new CameraHub(this.config, { logger: this.logger });
     this.currentTiles = resolveLayout(this.mosaic.layout, this.mosaic.output, this.cameraNames());
     this.layoutConfig = this.mosaic.layout;
+    this.demand = new Demand(options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS);
+    // A media server published to is always watching.
+    if (publishTargets(this.mosaic.outputs).length > 0) this.demand.want('output');
   }
 
   get running(): boolean {
@@ -146,10 +161,17 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
         if (rendition === 0) this.safeEmit('accessunit', { data, pts, keyframe });
         else renditions.deliver(rendition, { data, pts, keyframe });
       },
-      (id, state, error) => this.onOutputState(id, state, error),
+      (id, state, error, kind) => {
+        if (kind === 'tile') this.onTileProblem(id, error);
+        else if (state !== 'problem') this.onOutputState(id, state, error);
+      },
     );
     this.native = native;
     this.renditions = renditions;
+    this.demand.attach((idle) => {
+      native.setIdle(idle);
+      this.logger.info(idle ? 'nobody watching: the encoder rests' : 'watched again: encoding');
+    });
     this.startedAt = Date.now();
     this.hub.on('camerastate', this.forwardCameraState);
     this.hub.on('motion', this.forwardMotion);
@@ -165,6 +187,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     const native = this.native;
     if (!native) return;
     this.renditions?.closeAll();
+    this.demand.detach();
     this.hub.off('camerastate', this.forwardCameraState);
     this.hub.off('motion', this.forwardMotion);
     this.followMotion(undefined);
@@ -194,6 +217,15 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     return checked.tiles;
   }
 
+  /**
+   * A lease on the encode: while any is held (and for `idleAfterMs` after the last is released)
+   * the mosaic is encoded; with none it rests. `reason` names the holder in stats (`whep`,
+   * `homekit`, `record`…). Call the returned function once done; leases outlive stop/start.
+   */
+  want(reason: string): Release {
+    return this.demand.want(reason);
+  }
+
   /** Asks for an IDR soon; a burst of requests makes one. */
   requestKeyframe(): void {
     this.native?.requestKeyframe();
@@ -213,7 +245,14 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   /** A JPEG of the current canvas. Throws InvalidStateError when not running. */
   async snapshot(options: SnapshotOptions = {}): Promise<Buffer> {
     if (!this.native) throw new InvalidStateError('stitcher not running: no picture to snapshot');
-    return this.native.snapshot(options);
+    // Someone looking at stills may well want the video next; the canvas itself is current even
+    // while the encoder rests, so the picture comes at once.
+    const release = this.want('snapshot');
+    try {
+      return await this.native.snapshot(options);
+    } finally {
+      release();
+    }
   }
 
   /** Counters for /stats, /metrics and monitoring; no passwords. */
@@ -226,6 +265,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
       streams: this.hub.streams(),
       startedAt: this.startedAt,
       renditions: this.renditions?.encodings ?? 0,
+      wanted: this.demand.wanted,
       cameraState: (camera) => this.hub.cameraState(camera),
     });
   }
@@ -279,6 +319,14 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
       const motion = this.hub.motion(camera);
       if (motion?.active) this.director.motion(motion);
     }
+  }
+
+  /** A tile cannot paint its camera's frames: logged once per camera and reason, never silent. */
+  private onTileProblem(camera: string, problem: string): void {
+    const key = `${camera}: ${problem}`;
+    if (!this.native || this.loggedProblems.has(key)) return;
+    this.loggedProblems.add(key);
+    this.logger.warn(`tile of camera ${camera} shows no picture: ${problem}`);
   }
 
   private onOutputState(output: string, state: NativePublisherState, error: string): void {

@@ -51,6 +51,8 @@ export interface TileStats extends Tile {
   state: CameraState | 'unknown';
   /** Whose picture is shown: the camera now on it (a timeshare tile rotates) and which stream. */
   showing: { camera: string; stream: NativeStreamName | '' };
+  /** Why the tile shows no picture although its camera is live (e.g. a frame it cannot scale); absent when none. */
+  problem?: string;
 }
 
 export interface OutputStats {
@@ -87,6 +89,13 @@ export interface StitcherStats {
     encoder: string;
     /** Extra encodings (renditions) running besides the main one. */
     renditions: number;
+    /**
+     * The main encoder rests: nobody has wanted the mosaic for a while (frames and measuredFps
+     * stop counting; the canvas, and so snapshots, stay current).
+     */
+    idle: boolean;
+    /** Leases on the encode held now, by reason (`whep`, `output`, `snapshot`…). */
+    wanted: Record<string, number>;
     composeUs: number;
     encodeUs: number;
     /** Camera packet read → access unit out, over the last 1024 frames, in µs. */
@@ -106,12 +115,13 @@ interface StatsInputs {
   streams: readonly NativeSourceStats[];
   startedAt: number;
   renditions: number;
+  wanted: Record<string, number>;
   cameraState: (camera: string) => TileStateEvent | undefined;
 }
 
 /** Joins the config, the JS-side states and the native counters into one JSON-safe object. */
 export function buildStats(inputs: StatsInputs): StitcherStats {
-  const { config, mosaic, tiles, native, streams, startedAt, renditions, cameraState } = inputs;
+  const { config, mosaic, tiles, native, streams, startedAt, renditions, wanted, cameraState } = inputs;
   const out = native?.output;
   const cameras: CameraStats[] = config.cameras.map((camera) => {
     const own = streams.filter((s) => s.name === camera.name);
@@ -144,6 +154,8 @@ export function buildStats(inputs: StatsInputs): StitcherStats {
       droppedAccessUnits: out?.droppedAccessUnits ?? 0,
       encoder: out?.encoder ?? '',
       renditions,
+      idle: out?.idle ?? false,
+      wanted,
       composeUs: out?.composeUs ?? 0,
       encodeUs: out?.encodeUs ?? 0,
       latencyUs: out?.latencyUs ?? { p50: 0, p95: 0, p99: 0 },
@@ -171,6 +183,7 @@ export function buildStats(inputs: StatsInputs): StitcherStats {
         content: shown?.content ?? 'black',
         state: cameras.find((c) => c.name === camera)?.state ?? 'unknown',
         showing: { camera, stream: shown?.stream ?? '' },
+        ...(shown?.problem ? { problem: shown.problem } : {}),
       };
     }),
   };
