@@ -89,6 +89,7 @@ async function main(): Promise<number> {
   if (values.record) {
     recording = createWriteStream(values.record);
     engine.stitcher.on('accessunit', (unit) => recording?.write(unit.data));
+    engine.stitcher.want('record'); // a recording is always watching
   }
   await engine.start();
 

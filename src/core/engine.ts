@@ -10,6 +10,7 @@ import type { Tile } from './layout/tile';
 import { createLogger, type Logger, type LogSink } from './logger';
 import { urlPasswords } from './redact';
 import { CameraHub } from './stitcher/cameraHub';
+import type { Release } from './stitcher/demand';
 import { Stitcher, type TileStateEvent } from './stitcher/stitcher';
 import { iceOptionsForHost } from './webrtc/peerConfig';
 import type { ViewerStats } from './webrtc/viewer';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   viewerConnectTimeoutMs?: number;
   /** A viewer whose connection stays lost this long is dropped. Default 5000. */
   viewerDisconnectTimeoutMs?: number;
+  /** With no viewer, output or snapshot this long, a mosaic's encoder rests. Default 30000. */
+  idleAfterMs?: number;
 }
 
 export interface EngineEvents extends Record<string, unknown[]> {
@@ -85,6 +88,7 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         hub: this.hub,
         mosaic: name,
         logger: createLogger(`stitcher${scope}`, sink, passwords),
+        idleAfterMs: options.idleAfterMs,
       });
       const sessions = new WhepSessions({
         maxViewers: valid.server.maxViewers,
@@ -96,6 +100,13 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
       });
       stitcher.on('accessunit', (unit) => sessions.push(unit));
       stitcher.on('layout', (tiles) => this.safeEmit('layout', name, tiles));
+      // Each viewer, from its offer's answer until it leaves, wants the mosaic encoded.
+      const viewerLeases = new Map<string, Release>();
+      sessions.on('viewerjoin', (viewer) => viewerLeases.set(viewer.id, stitcher.want('whep')));
+      sessions.on('viewerleave', (id) => {
+        viewerLeases.get(id)?.();
+        viewerLeases.delete(id);
+      });
       sessions.on('viewerjoin', (viewer) => this.safeEmit('viewerjoin', viewer, name));
       sessions.on('viewerleave', (id, reason) => this.safeEmit('viewerleave', id, reason, name));
       return { stitcher, sessions };

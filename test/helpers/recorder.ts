@@ -4,13 +4,17 @@ import type { AccessUnit, Stitcher } from '../../src/core/stitcher/stitcher';
 export class AccessUnitRecorder {
   readonly units: AccessUnit[] = [];
   private readonly listener = (unit: AccessUnit) => this.units.push(unit);
+  /** A recorder is watching: the encoder never rests under it. */
+  private readonly release: () => void;
 
   constructor(private readonly stitcher: Stitcher) {
     stitcher.on('accessunit', this.listener);
+    this.release = stitcher.want('recorder');
   }
 
   stop(): AccessUnit[] {
     this.stitcher.off('accessunit', this.listener);
+    this.release();
     return this.units;
   }
 
