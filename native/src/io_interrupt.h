@@ -11,6 +11,8 @@
 
 namespace mosaic {
 
+class RtspGuard;
+
 class IoInterrupt {
  public:
   // For AVFormatContext::interrupt_callback; valid while this object lives.
@@ -19,8 +21,27 @@ class IoInterrupt {
   // Any thread: every blocking call of the worker returns soon after.
   void RequestStop() { stop_ = true; }
   // Before a stopped worker runs again.
-  void Rearm() { stop_ = false; }
+  void Rearm() {
+    stop_ = false;
+    refused_ = false;
+  }
   bool stopping() const { return stop_; }
+
+  // The worker's thread: every blocking call gives up, as for a stop, until ClearRefusal(); the
+  // refuser keeps the reason (an RTSP answer the camera may not give, rtsp_guard.h).
+  void Refuse() { refused_ = true; }
+  void ClearRefusal() { refused_ = false; }
+  bool refused() const { return refused_; }
+
+  // The guard watching this connection's RTSP answers, or null.
+  void set_guard(RtspGuard* guard) { guard_ = guard; }
+  RtspGuard* guard() const { return guard_; }
+  // The IoInterrupt behind an AVFormatContext's callback, or null when it is not one: how a log
+  // line about a context finds the worker it belongs to.
+  static IoInterrupt* Behind(const AVIOInterruptCB& callback) {
+    return callback.callback == &IoInterrupt::Check ? static_cast<IoInterrupt*>(callback.opaque)
+                                                    : nullptr;
+  }
 
   // The worker's thread: the next blocking operation gives up `timeout_ms` from now.
   void SetDeadline(int64_t timeout_ms) { deadline_us_ = av_gettime_relative() + timeout_ms * 1000; }
@@ -36,10 +57,12 @@ class IoInterrupt {
  private:
   static int Check(void* opaque) {
     const auto* self = static_cast<const IoInterrupt*>(opaque);
-    return self->stop_ || self->DeadlinePassed() ? 1 : 0;
+    return self->stop_ || self->refused_ || self->DeadlinePassed() ? 1 : 0;
   }
 
   std::atomic<bool> stop_{false};
+  std::atomic<bool> refused_{false};
+  RtspGuard* guard_ = nullptr;
   std::atomic<int64_t> deadline_us_{0};
 };
 

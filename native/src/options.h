@@ -24,6 +24,9 @@ struct CameraOptions {
   // open, and cheap), else on the main stream.
   bool detect_motion = false;
   Transport transport = Transport::kTcp;
+  // An RTSP redirect to another scheme, host or port is followed (without the credentials, which
+  // go only to the configured host); false: such a camera is offline and says where it pointed.
+  bool follow_redirects = false;
   int open_timeout_ms = 5000;         // connect + DESCRIBE/SETUP/PLAY
   int read_timeout_ms = 5000;         // no packet for this long = connection lost
   int reconnect_initial_ms = 500;     // first back-off after a failure

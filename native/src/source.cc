@@ -25,6 +25,15 @@ int DecoderThreadsFor(int width, int height) {
   return static_cast<int64_t>(width) * height > 1920 * 1088 ? 2 : 1;
 }
 
+// A redirect to the same place again and again would otherwise be followed until the deadline.
+constexpr int kMaxRedirects = 3;
+
+// What camera-mosaic documents: H.264, H.265 and MJPEG cameras; rawvideo is lavfi's (demo:).
+bool IsDocumentedCodec(AVCodecID codec, bool demo) {
+  return codec == AV_CODEC_ID_H264 || codec == AV_CODEC_ID_HEVC || codec == AV_CODEC_ID_MJPEG ||
+         (demo && codec == AV_CODEC_ID_RAWVIDEO);
+}
+
 }  // namespace
 
 const char* SourceStateName(SourceState state) {
@@ -46,6 +55,10 @@ Source::Source(CameraOptions options, std::string stream, SourceStateListener li
       motion_listener_(std::move(motion_listener)),
       is_demo_(StartsWith(options_.url, "demo:")),
       password_(UrlPassword(options_.url)) {
+  if (!is_demo_) {
+    RtspGuard::InstallLogWatch();
+    interrupt_.set_guard(&guard_);
+  }
   stats_.name = options_.name;
   stats_.stream = stream_;
   if (options_.detect_motion && options_.motion.enabled) {
@@ -137,22 +150,51 @@ void Source::Run() {
 }
 
 bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream_index) {
+  // One deadline for the open and the redirects it follows.
+  interrupt_.SetDeadline(options_.open_timeout_ms);
+  std::string url = options_.url;
+  for (int redirects = 0;; redirects++) {
+    const OpenOutcome outcome = OpenInput(url, input);
+    if (outcome == OpenOutcome::kFailed) return false;
+    if (outcome == OpenOutcome::kOpened) break;
+    const std::string location = guard_.redirect_location();
+    const std::string shown = RedactUrl(location);
+    if (!StartsWith(location, "rtsp://") && !StartsWith(location, "rtsps://")) {
+      Fail("the camera redirected to " + shown + ", which is not an rtsp:// or rtsps:// URL");
+      return false;
+    }
+    if (!options_.follow_redirects && !SameRtspOrigin(options_.url, location)) {
+      Fail("the camera redirected to another host (" + shown +
+           "); not followed unless the camera's followRedirects is true");
+      return false;
+    }
+    if (redirects == kMaxRedirects) {
+      Fail("the camera redirected more than " + std::to_string(kMaxRedirects) + " times");
+      return false;
+    }
+    url = RedirectUrl(options_.url, location);
+  }
+  return OpenDecoder(input->get(), decoder, stream_index);
+}
+
+Source::OpenOutcome Source::OpenInput(const std::string& url, FormatContextPtr* input) {
+  input->reset();
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) {
     Fail("out of memory");
-    return false;
+    return OpenOutcome::kFailed;
   }
   raw->interrupt_callback = interrupt_.callback();
 
-  std::string open_url = options_.url;
+  std::string open_url = url;
   const AVInputFormat* format = nullptr;
   Dictionary options;
   if (is_demo_) {
     std::string error;
-    if (!DemoUrlToLavfiGraph(options_.url, &open_url, &error)) {
+    if (!DemoUrlToLavfiGraph(url, &open_url, &error)) {
       avformat_free_context(raw);
       Fail(error);
-      return false;
+      return OpenOutcome::kFailed;
     }
     format = av_find_input_format("lavfi");
   } else {
@@ -167,35 +209,54 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
     // Cameras are live: no jitter buffering beyond what UDP reordering needs.
     options.Set("fflags", "nobuffer");
     if (options_.transport == Transport::kUdp) options.Set("max_delay", 200000);
+    guard_.Arm(url, &interrupt_);
   }
 
-  interrupt_.SetDeadline(options_.open_timeout_ms);
-  int result = avformat_open_input(&raw, open_url.c_str(), format, options.Address());
+  interrupt_.ClearRefusal();
+  const int result = avformat_open_input(&raw, open_url.c_str(), format, options.Address());
   if (result < 0) {  // avformat_open_input freed `raw` itself
-    Fail(result == AVERROR_EXIT || interrupt_.DeadlinePassed()
+    if (!guard_.redirect_location().empty()) return OpenOutcome::kRedirected;
+    Fail(!guard_.refusal().empty() ? guard_.refusal()
+         : result == AVERROR_EXIT || interrupt_.DeadlinePassed()
              ? "no answer within " + std::to_string(options_.open_timeout_ms) + " ms"
              : AvErrorText("open", result));
-    return false;
+    return OpenOutcome::kFailed;
   }
   input->reset(raw);
+  return OpenOutcome::kOpened;
+}
 
+bool Source::OpenDecoder(AVFormatContext* raw, CodecContextPtr* decoder, int* stream_index) {
   // No avformat_find_stream_info: RTSP's SDP (and lavfi) already name the codec and carry the
   // parameter sets, and probing would delay the first picture by up to seconds.
-  result = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (result < 0) {
-    // Name what the camera offers, so "unsupported codec" is told apart from "no video at all".
-    std::string offered;
-    for (unsigned i = 0; i < raw->nb_streams; i++) {
-      const AVCodecParameters* params = raw->streams[i]->codecpar;
-      const char* type = av_get_media_type_string(params->codec_type);
-      offered += std::string(offered.empty() ? "" : ", ") + (type ? type : "unknown") + "/" +
-                 avcodec_get_name(params->codec_id);
+  // Only the codecs camera-mosaic documents get a decoder: every other decoder FFmpeg has is
+  // attack surface a camera could pick (lavfi's rawvideo is for demo: cameras only).
+  *stream_index = -1;
+  std::string offered;
+  const AVCodecParameters* refused_video = nullptr;
+  for (unsigned i = 0; i < raw->nb_streams; i++) {
+    const AVCodecParameters* params = raw->streams[i]->codecpar;
+    const char* type = av_get_media_type_string(params->codec_type);
+    offered += std::string(offered.empty() ? "" : ", ") + (type ? type : "unknown") + "/" +
+               avcodec_get_name(params->codec_id);
+    if (params->codec_type != AVMEDIA_TYPE_VIDEO || *stream_index >= 0) continue;
+    if (IsDocumentedCodec(params->codec_id, is_demo_)) {
+      *stream_index = static_cast<int>(i);
+    } else if (!refused_video && params->codec_id != AV_CODEC_ID_NONE) {
+      refused_video = params;
     }
-    Fail("unsupported codec: no video stream this FFmpeg decodes (camera offers " +
-         (offered.empty() ? std::string("nothing") : offered) + ")");
+  }
+  if (*stream_index < 0) {
+    // Name what the camera offers, so "unsupported codec" is told apart from "no video at all".
+    if (refused_video) {
+      Fail(std::string("unsupported codec ") + avcodec_get_name(refused_video->codec_id) +
+           ": a camera must send H.264, H.265 or MJPEG");
+    } else {
+      Fail("unsupported codec: no video stream this FFmpeg decodes (camera offers " +
+           (offered.empty() ? std::string("nothing") : offered) + ")");
+    }
     return false;
   }
-  *stream_index = result;
   for (unsigned i = 0; i < raw->nb_streams; i++) {
     if (static_cast<int>(i) != *stream_index) raw->streams[i]->discard = AVDISCARD_ALL;
   }
@@ -203,10 +264,8 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   const AVCodecParameters* params = raw->streams[*stream_index]->codecpar;
   const AVCodec* codec = avcodec_find_decoder(params->codec_id);
   if (!codec) {
-    Fail(params->codec_id == AV_CODEC_ID_NONE
-             ? std::string("unsupported codec: FFmpeg does not know the camera's video codec")
-             : std::string("unsupported codec ") + avcodec_get_name(params->codec_id) +
-                   ": no decoder in this FFmpeg");
+    Fail(std::string("unsupported codec ") + avcodec_get_name(params->codec_id) +
+         ": no decoder in this FFmpeg");
     return false;
   }
   decoder->reset(avcodec_alloc_context3(codec));
@@ -216,7 +275,10 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   }
   (*decoder)->thread_count = DecoderThreadsFor(params->width, params->height);
   (*decoder)->flags |= AV_CODEC_FLAG_LOW_DELAY;
-  result = avcodec_open2(decoder->get(), codec, nullptr);
+  (*decoder)->opaque = this;
+  (*decoder)->get_buffer2 = &Source::GetBufferWithinLimit;
+  refused_picture_ = 0;
+  const int result = avcodec_open2(decoder->get(), codec, nullptr);
   if (result < 0) {
     Fail(AvErrorText("open decoder", result));
     return false;
@@ -231,6 +293,26 @@ bool Source::Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream
   // A new connection is a new baseline: what changed while the camera was away is not motion.
   if (motion_) motion_ = std::make_unique<MotionDetector>(options_.motion);
   return true;
+}
+
+// FFmpeg's own max_pixels option refuses a size by zeroing the decoder's dimensions before any
+// callback sees them, which leaves nothing to tell the user; get_buffer2 sees the size and is
+// where every picture buffer of every video decoder is taken, so refusing here costs no memory.
+int Source::GetBufferWithinLimit(AVCodecContext* context, AVFrame* frame, int flags) {
+  if (static_cast<int64_t>(frame->width) * frame->height > kMaxCameraPixels) {
+    auto* self = static_cast<Source*>(context->opaque);
+    self->refused_picture_ = (static_cast<int64_t>(frame->width) << 32) | frame->height;
+    return AVERROR(EINVAL);
+  }
+  return avcodec_default_get_buffer2(context, frame, flags);
+}
+
+std::string Source::GuardRefusal() const {
+  if (guard_.refusal().empty()) return "";
+  if (!guard_.redirect_location().empty()) {
+    return "the camera redirected to " + RedactUrl(guard_.redirect_location()) + " while streaming";
+  }
+  return guard_.refusal();
 }
 
 void Source::PaceDemoPacket(const AVPacket* packet, const AVStream* stream) {
@@ -258,6 +340,10 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
     const int result = av_read_frame(input, packet.get());
     if (result < 0) {
       if (interrupt_.stopping()) return;
+      if (interrupt_.refused()) {
+        Fail(GuardRefusal());
+        return;
+      }
       const bool timed_out = result == AVERROR_EXIT || interrupt_.DeadlinePassed();
       Fail(timed_out ? "no data for " + std::to_string(options_.read_timeout_ms) + " ms"
                      : AvErrorText("read", result));
@@ -276,6 +362,12 @@ void Source::ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, i
     arrivals.Add(packet->pts, NowUs());
     int sent = avcodec_send_packet(decoder, packet.get());
     av_packet_unref(packet.get());
+    if (const int64_t refused = refused_picture_.load()) {
+      Fail("picture too large: the camera sends " + std::to_string(refused >> 32) + "x" +
+           std::to_string(refused & 0xffffffff) + ", more than the " +
+           std::to_string(kMaxCameraPixels) + " pixels (4096x4096) accepted");
+      return;
+    }
     if (sent < 0 && sent != AVERROR(EAGAIN)) {
       std::lock_guard<std::mutex> lock(mutex_);
       stats_.errors++;  // a broken packet costs a frame, never the connection

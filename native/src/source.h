@@ -15,8 +15,13 @@
 #include "io_interrupt.h"
 #include "motion_detector.h"
 #include "options.h"
+#include "rtsp_guard.h"
 
 namespace mosaic {
+
+// The largest picture a camera may send, in pixels: 4096x4096 (16.8 MP) covers every 4K, 12 MP
+// and 16 MP camera, while an 8192x8192 stream would take over a gigabyte of decoded frames.
+constexpr int64_t kMaxCameraPixels = 4096 * 4096;
 
 // kIdle: closed because nothing shows it (a main stream while its substream serves the tiles).
 enum class SourceState { kConnecting, kLive, kStale, kOffline, kIdle };
@@ -91,7 +96,14 @@ class Source {
 
  private:
   void Run();
+  enum class OpenOutcome { kOpened, kFailed, kRedirected };
   bool Open(FormatContextPtr* input, CodecContextPtr* decoder, int* stream_index);
+  OpenOutcome OpenInput(const std::string& url, FormatContextPtr* input);
+  bool OpenDecoder(AVFormatContext* input, CodecContextPtr* decoder, int* stream_index);
+  // The decoder's get_buffer2: refuses pictures larger than kMaxCameraPixels before any memory
+  // is taken for them, and notes the size for the source's reason.
+  static int GetBufferWithinLimit(AVCodecContext* context, AVFrame* frame, int flags);
+  std::string GuardRefusal() const;
   void ReadUntilFailure(AVFormatContext* input, AVCodecContext* decoder, int stream_index);
   void PaceDemoPacket(const AVPacket* packet, const AVStream* stream);
   void OnFrame(const AVFrame* frame, int64_t arrival_us);
@@ -111,6 +123,10 @@ class Source {
   int64_t connected_at_us_ = 0;
   const bool is_demo_;
   const std::string password_;  // masked out of every error text
+  RtspGuard guard_;              // used on the source's thread only
+  // A picture the decoder was refused, as width << 32 | height; 0 for none. Written by decoder
+  // threads, read by the source's.
+  std::atomic<int64_t> refused_picture_{0};
 
   std::thread thread_;
   IoInterrupt interrupt_;
