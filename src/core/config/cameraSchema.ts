@@ -50,10 +50,18 @@ export const cameraSchema = {
       enum: ['tcp', 'udp'],
       default: 'tcp',
     },
+    followRedirects: {
+      description:
+        'Follow an RTSP redirect (3xx) to another host, port or scheme. Off by default: such a ' +
+        'camera stays offline and names where it pointed. Credentials are only ever sent to the ' +
+        'host of url (or subUrl), never to the host a redirect names.',
+      type: 'boolean',
+      default: false,
+    },
   },
   required: ['name', 'url'],
   additionalProperties: false,
 } as const;
 
-/** A camera after validation: `transport` is always present. */
+/** A camera after validation: `transport` and `followRedirects` are always present. */
 export type CameraConfig = FromSchema<typeof cameraSchema>;

@@ -88,6 +88,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
         name: camera.name,
         url: camera.url,
         transport: camera.transport,
+        followRedirects: camera.followRedirects,
         ...(camera.subUrl ? { subUrl: camera.subUrl } : {}),
         ...(camera.title ? { title: camera.title } : {}),
         motion: camera.motion,
