@@ -61,6 +61,7 @@ describe('validateConfig accepts', () => {
           name: 'a',
           url: 'demo:testsrc2',
           transport: 'tcp',
+          followRedirects: false,
           motion: { enabled: true, sensitivity: 50, masks: [] },
         },
       ],
