@@ -7,8 +7,11 @@ import {
 import { EnhancedEventEmitter } from '../enhancedEvents';
 import type { Logger } from '../logger';
 import type { FanoutSink, PacketizedAccessUnit } from './h264Fanout';
+import { KeyframeThrottle } from './keyframeThrottle';
 import { viewerPeerConfig, type IceOptions } from './peerConfig';
-import { SdpError } from './webrtcErrors';
+import { guardPeerTransport, type DropCounters } from './peerTransportGuard';
+import { bindFailureSince } from './udpSocketGuard';
+import { ResourceExhaustedError, SdpError } from './webrtcErrors';
 
 /**
  * `connecting`: answered, ICE/DTLS not up yet. `waitingkeyframe`: connected, holding back delta
@@ -21,12 +24,15 @@ export interface ViewerStats {
   state: ViewerState;
   /** Epoch ms of the answer. */
   since: number;
-  /** RTP bytes handed to the sender in the last full second, ×8. */
+  /** SRTP bytes werift sent in the last full second, ×8: 0 when the sender has stopped. */
   bitrate: number;
+  /** SRTP bytes sent (what left the socket, not what was handed to the sender). */
   bytesSent: number;
   framesSent: number;
   /** Keyframes this viewer asked for: on joining, and each PLI or FIR its browser sent. */
   keyframeRequests: number;
+  /** Datagrams kept from werift: from another address, unknown DTLS records, forged alerts. */
+  droppedDatagrams: number;
 }
 
 export interface ViewerEvents extends Record<string, unknown[]> {
@@ -55,6 +61,10 @@ const pliFormat = 1;
 const firFormat = 4;
 /** While waiting for an IDR, ask again this often in case a request was lost in a re-layout. */
 const keyframeRetryMs = 500;
+/** A viewer's keyframe requests reach the encoder at most this often (PLI floods, retries). */
+const viewerKeyframeIntervalMs = 500;
+/** More media sections than a WHEP player sends (video, audio, data) cost werift seconds each. */
+export const maxOfferMediaSections = 4;
 
 /** One browser watching the mosaic: a werift peer with one sendonly H.264 track. */
 export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements FanoutSink {
@@ -70,13 +80,18 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
   private lastRtcpAt = 0;
   private closing: Promise<void> | undefined;
   private lastKeyframeRequestAt = 0;
-  private readonly counters = { bytesSent: 0, framesSent: 0, keyframeRequests: 0, sendErrors: 0 };
-  private readonly bitrateWindow = { startedAt: Date.now(), bytes: 0, bitrate: 0 };
+  private readonly counters = { framesSent: 0, keyframeRequests: 0, sendErrors: 0 };
+  private readonly bitrateWindow = { startedAt: Date.now(), startBytes: 0, bitrate: 0 };
+  private readonly keyframes = new KeyframeThrottle(
+    () => this.safeEmit('keyframeneeded'),
+    viewerKeyframeIntervalMs,
+  );
 
   private constructor(
     private readonly pc: RTCPeerConnection,
     private readonly transceiver: RTCRtpTransceiver,
     answerSdp: string,
+    private readonly dropped: DropCounters,
     private readonly options: ViewerOptions,
   ) {
     super();
@@ -84,6 +99,7 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
     this.answerSdp = answerSdp;
     this.logger = options.logger;
     this.watchConnection();
+    this.watchSender();
     this.watchFeedback();
     this.connectTimer = setTimeout(
       () => void this.close('ICE/DTLS did not connect in time'),
@@ -97,6 +113,7 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
    */
   static async answer(offerSdp: string, options: ViewerOptions): Promise<Viewer> {
     checkOfferShape(offerSdp);
+    const startedAt = Date.now();
     const pc = new RTCPeerConnection(viewerPeerConfig(options.ice));
     try {
       const transceiver = pc.addTransceiver('video', { direction: 'sendonly' });
@@ -112,7 +129,8 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
       }
       const answerSdp = pc.localDescription?.sdp;
       if (!answerSdp) throw new SdpError('no answer could be made for the offer');
-      return new Viewer(pc, transceiver, answerSdp, options);
+      if (!answerSdp.includes('a=candidate:')) throw noCandidateError(startedAt);
+      return new Viewer(pc, transceiver, answerSdp, guardPeerTransport(pc), options);
     } catch (error) {
       await pc.close().catch(() => undefined);
       throw error;
@@ -121,6 +139,11 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
 
   get state(): ViewerState {
     return this.currentState;
+  }
+
+  /** Epoch ms of the answer. */
+  get answeredAt(): number {
+    return this.since;
   }
 
   /** Sends one shared access unit; delta frames wait until this viewer has had an IDR. */
@@ -136,12 +159,16 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
       return;
     }
     const sender = this.transceiver.sender;
+    if (sender.dtlsTransport.state !== 'connected') {
+      // werift's sender drops every packet from here on: free the seat rather than pretend.
+      void this.close(`the sender stopped (DTLS ${sender.dtlsTransport.state})`);
+      return;
+    }
     for (const packet of unit.packets) {
       sender.sendRtp(packet).catch(() => this.counters.sendErrors++);
     }
-    this.counters.bytesSent += unit.bytes;
     this.counters.framesSent++;
-    this.countBitrate(unit.bytes);
+    this.countBitrate();
   }
 
   stats(): ViewerStats {
@@ -153,9 +180,10 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
       state: this.currentState,
       since: this.since,
       bitrate: stale ? 0 : this.bitrateWindow.bitrate,
-      bytesSent: this.counters.bytesSent,
+      bytesSent: this.srtpBytesSent(),
       framesSent: this.counters.framesSent,
       keyframeRequests: this.counters.keyframeRequests,
+      droppedDatagrams: Object.values(this.dropped).reduce((sum, n) => sum + n, 0),
     };
   }
 
@@ -166,6 +194,7 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
     clearTimeout(this.connectTimer);
     clearTimeout(this.disconnectTimer);
     clearInterval(this.silenceTimer);
+    this.keyframes.close();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.closing = this.pc
       .close()
@@ -173,7 +202,10 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
         this.logger.warn(`viewer ${this.id}: closing the peer failed: ${String(error)}`),
       )
       .then(() => {
-        this.logger.info(`viewer ${this.id}: closed (${reason})`);
+        const dropped = Object.entries(this.dropped).filter(([, n]) => n > 0);
+        const note =
+          dropped.length > 0 ? `; dropped datagrams: ${dropped.map(([k, n]) => `${k} ${n}`).join(', ')}` : '';
+        this.logger.info(`viewer ${this.id}: closed (${reason})${note}`);
         this.safeEmit('close', reason);
       });
     return this.closing;
@@ -217,6 +249,15 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
     this.unsubscribers.push(unSubscribe);
   }
 
+  /** DTLS can end without ICE noticing (an authenticated alert): the sender is dead from then on. */
+  private watchSender(): void {
+    const dtls = this.transceiver.sender.dtlsTransport;
+    const { unSubscribe } = dtls.onStateChange.subscribe((state) => {
+      if (state === 'closed' || state === 'failed') void this.close(`the sender stopped (DTLS ${state})`);
+    });
+    this.unsubscribers.push(unSubscribe);
+  }
+
   private watchSilence(): void {
     const limitMs = this.options.disconnectTimeoutMs ?? 5000;
     this.lastRtcpAt = Date.now();
@@ -241,17 +282,21 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
   private askForKeyframe(): void {
     this.lastKeyframeRequestAt = Date.now();
     this.counters.keyframeRequests++;
-    this.safeEmit('keyframeneeded');
+    this.keyframes.request();
   }
 
-  private countBitrate(bytes: number): void {
+  private srtpBytesSent(): number {
+    return this.transceiver.sender.dtlsTransport.bytesSent;
+  }
+
+  private countBitrate(): void {
     const now = Date.now();
     const window = this.bitrateWindow;
-    window.bytes += bytes;
     const elapsedMs = now - window.startedAt;
     if (elapsedMs >= 1000) {
-      window.bitrate = Math.round((window.bytes * 8 * 1000) / elapsedMs);
-      window.bytes = 0;
+      const bytes = this.srtpBytesSent();
+      window.bitrate = Math.round(((bytes - window.startBytes) * 8 * 1000) / elapsedMs);
+      window.startBytes = bytes;
       window.startedAt = now;
     }
   }
@@ -261,6 +306,12 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
 function checkOfferShape(sdp: string): void {
   if (!/^v=0\r?\n/.test(sdp)) throw new SdpError('the body is not SDP (it must start with v=0)');
   if (!/\nm=video /.test(sdp)) throw new SdpError('the offer has no video section');
+  const sections = sdp.match(/\nm=/g)?.length ?? 0;
+  if (sections > maxOfferMediaSections) {
+    throw new SdpError(
+      `the offer has ${sections} media sections; at most ${maxOfferMediaSections} are answered`,
+    );
+  }
   for (const attribute of ['ice-ufrag', 'ice-pwd', 'fingerprint']) {
     if (!sdp.includes(`a=${attribute}:`)) throw new SdpError(`the offer has no a=${attribute}`);
   }
@@ -273,4 +324,12 @@ async function negotiate(pc: RTCPeerConnection, offerSdp: string): Promise<void>
   } catch (error) {
     throw new SdpError(`cannot answer the offer: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** werift gathered no candidate: every UDP bind failed, most likely for want of descriptors. */
+function noCandidateError(sinceMs: number): Error {
+  const code = bindFailureSince(sinceMs);
+  return new ResourceExhaustedError(
+    code ? `no UDP socket for a viewer (${code})` : 'no ICE candidate could be gathered for a viewer',
+  );
 }

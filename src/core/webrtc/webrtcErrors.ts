@@ -12,3 +12,8 @@ export class SdpError extends Error {
 export class ViewerLimitError extends Error {
   override readonly name = 'ViewerLimitError';
 }
+
+/** The machine cannot take another viewer now (out of descriptors: EMFILE, ENFILE). */
+export class ResourceExhaustedError extends Error {
+  override readonly name = 'ResourceExhaustedError';
+}

@@ -2,17 +2,33 @@ import { randomUUID } from 'node:crypto';
 import { EnhancedEventEmitter } from '../enhancedEvents';
 import type { Logger } from '../logger';
 import { H264Fanout, type EncodedAccessUnit } from './h264Fanout';
+import { KeyframeThrottle } from './keyframeThrottle';
 import type { IceOptions } from './peerConfig';
+import { guardUdpSockets } from './udpSocketGuard';
 import { Viewer, type ViewerStats } from './viewer';
-import { ViewerLimitError } from './webrtcErrors';
+import { ResourceExhaustedError, ViewerLimitError } from './webrtcErrors';
 
 export interface WhepSessionsOptions {
   /** Viewers at once; the next offer is refused with ViewerLimitError. */
   maxViewers: number;
   ice: IceOptions;
   logger: Logger;
-  /** Called when any viewer needs an IDR; the stitcher coalesces a burst into one. */
+  /** Called when a viewer needs an IDR, at most once per `keyframeIntervalMs`. */
   requestKeyframe: () => void;
+  /** Keyframe requests of all viewers together reach the encoder at most this often. Default 500. */
+  keyframeIntervalMs?: number;
+  /**
+   * Viewers answered but not yet connected (ICE/DTLS pending) held at once; default
+   * min(4, maxViewers). When the budget or the seats are spent, a new offer evicts the oldest
+   * of them answered more than `halfOpenGraceMs` ago, so offers never followed by ICE cannot
+   * keep real viewers out for the 15 s of the connect timeout.
+   */
+  maxHalfOpen?: number;
+  /**
+   * How long a half-open viewer is safe from eviction: ICE and DTLS take a browser on the
+   * same network a few hundred ms. Default 1000.
+   */
+  halfOpenGraceMs?: number;
   /** See ViewerOptions; defaults there. */
   connectTimeoutMs?: number;
   disconnectTimeoutMs?: number;
@@ -33,21 +49,26 @@ export class WhepSessions extends EnhancedEventEmitter<WhepSessionsEvents> {
   /** Offers being answered hold a seat, so a burst of offers cannot overshoot maxViewers. */
   private answering = 0;
   private closed = false;
+  private readonly keyframes: KeyframeThrottle;
+  private readonly exhaustion = { refused: 0, loggedAt: 0 };
 
   constructor(private readonly options: WhepSessionsOptions) {
     super();
+    guardUdpSockets();
+    this.keyframes = new KeyframeThrottle(() => options.requestKeyframe(), options.keyframeIntervalMs ?? 500);
   }
 
   get size(): number {
     return this.viewers.size;
   }
 
-  /** Answers an offer. Throws ViewerLimitError when full, SdpError when the offer is unusable. */
+  /**
+   * Answers an offer. Throws ViewerLimitError when full, SdpError when the offer is unusable,
+   * ResourceExhaustedError when the machine has no socket to give (logged once per 10 s).
+   */
   async create(offerSdp: string): Promise<Viewer> {
     if (this.closed) throw new ViewerLimitError('the server is shutting down');
-    if (this.viewers.size + this.answering >= this.options.maxViewers) {
-      throw new ViewerLimitError(`${this.options.maxViewers} viewers already watching (server.maxViewers)`);
-    }
+    this.makeRoom();
     this.answering++;
     let viewer: Viewer;
     try {
@@ -58,6 +79,9 @@ export class WhepSessions extends EnhancedEventEmitter<WhepSessionsEvents> {
         connectTimeoutMs: this.options.connectTimeoutMs,
         disconnectTimeoutMs: this.options.disconnectTimeoutMs,
       });
+    } catch (error) {
+      if (error instanceof ResourceExhaustedError) this.logExhaustion(error);
+      throw error;
     } finally {
       this.answering--;
     }
@@ -67,7 +91,7 @@ export class WhepSessions extends EnhancedEventEmitter<WhepSessionsEvents> {
     }
     this.viewers.set(viewer.id, viewer);
     this.fanout.add(viewer);
-    viewer.on('keyframeneeded', () => this.options.requestKeyframe());
+    viewer.on('keyframeneeded', () => this.keyframes.request());
     viewer.once('close', (reason) => {
       this.viewers.delete(viewer.id);
       this.fanout.delete(viewer);
@@ -102,7 +126,45 @@ export class WhepSessions extends EnhancedEventEmitter<WhepSessionsEvents> {
   /** Closes every viewer and refuses new ones. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+    this.keyframes.close();
     await Promise.all([...this.viewers.values()].map((v) => v.close('server closing')));
+  }
+
+  /**
+   * A seat for one more offer: refused when `maxViewers` are connected; otherwise the oldest
+   * half-open viewers are evicted until the half-open budget and the seats have room.
+   */
+  private makeRoom(): void {
+    const { maxViewers } = this.options;
+    const maxHalfOpen = this.options.maxHalfOpen ?? Math.min(4, maxViewers);
+    const present = [...this.viewers.values()].filter((v) => v.state !== 'closed');
+    const halfOpen = present.filter((v) => v.state === 'connecting');
+    const connected = present.length - halfOpen.length;
+    if (connected >= maxViewers) {
+      throw new ViewerLimitError(`${maxViewers} viewers already watching (server.maxViewers)`);
+    }
+    let pending = halfOpen.length + this.answering;
+    const graceEnd = Date.now() - (this.options.halfOpenGraceMs ?? 1000);
+    // Map order is insertion order: the oldest half-open viewer first.
+    for (const viewer of halfOpen) {
+      if (pending < maxHalfOpen && connected + pending < maxViewers) break;
+      if (viewer.answeredAt > graceEnd) break;
+      void viewer.close('evicted: answered but not connected, and another offer needed the seat');
+      pending--;
+    }
+    if (pending >= maxHalfOpen || connected + pending >= maxViewers) {
+      throw new ViewerLimitError('too many offers being answered at once');
+    }
+  }
+
+  private logExhaustion(error: Error): void {
+    this.exhaustion.refused++;
+    const now = Date.now();
+    if (now - this.exhaustion.loggedAt < 10_000) return;
+    this.exhaustion.loggedAt = now;
+    const count = this.exhaustion.refused;
+    this.exhaustion.refused = 0;
+    this.options.logger.error(`refusing viewers with 503: ${error.message} (${count} refused)`);
   }
 
   protected override onListenerError(event: string, error: unknown): void {

@@ -1,5 +1,5 @@
 import type { WhepSessions } from '../../webrtc/whepSessions';
-import { SdpError, ViewerLimitError } from '../../webrtc/webrtcErrors';
+import { ResourceExhaustedError, SdpError, ViewerLimitError } from '../../webrtc/webrtcErrors';
 import { HttpError } from '../httpError';
 import { readBody, requireMediaType } from '../requestBody';
 import { send } from '../responses';
@@ -29,7 +29,7 @@ export function whepRoutes(sessions: WhepSessions, maxBodyBytes: number, prefix 
           });
         } catch (error) {
           if (error instanceof SdpError) throw new HttpError(400, error.message);
-          if (error instanceof ViewerLimitError)
+          if (error instanceof ViewerLimitError || error instanceof ResourceExhaustedError)
             throw new HttpError(503, error.message, { 'Retry-After': '5' });
           throw error;
         }
