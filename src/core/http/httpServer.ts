@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 import { bearerTokenMatches } from './bearerToken';
 import { BrowserGuard } from './browserGuard';
+import { defaultMaxConnections, isDescriptorExhaustion } from './connectionBudget';
 import { enforceHeaderDeadline } from './headerDeadline';
 import { HttpError } from './httpError';
 import { send, sendJson } from './responses';
@@ -28,7 +29,12 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs?: number;
   /** A socket with no traffic either way for this long (a stalled reader) is closed. Default 60000. */
   socketIdleTimeoutMs?: number;
+  /** Connections held at once; more are closed on arrival. Default a quarter of `ulimit -n`. */
+  maxConnections?: number;
 }
+
+/** Repeated trouble (connections dropped, descriptors out) is logged at most this often. */
+const troubleLogIntervalMs = 10_000;
 
 /**
  * The HTTP side (node:http, no framework): routing, what browsers may do (CORS, Host, cross-site
@@ -39,6 +45,7 @@ export class HttpServer {
   private readonly server: Server;
   private readonly guard: BrowserGuard;
   private closing: Promise<void> | undefined;
+  private readonly troubleLoggedAt = new Map<string, number>();
 
   constructor(
     private readonly routes: readonly Route[],
@@ -56,10 +63,14 @@ export class HttpServer {
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
     this.server.timeout = options.socketIdleTimeoutMs ?? 60_000;
     this.server.maxHeadersCount = 100;
+    this.server.maxConnections = options.maxConnections ?? defaultMaxConnections();
     this.server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
+    this.server.on('drop', () =>
+      this.logTrouble('drop', `refusing connections: ${this.server.maxConnections} open (maxConnections)`),
+    );
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -69,6 +80,10 @@ export class HttpServer {
       this.server.once('error', onError);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off('error', onError);
+        // After listening, an error is an accept that failed (EMFILE): log it, keep serving.
+        this.server.on('error', (error) =>
+          this.logTrouble('accept', `accepting a connection failed: ${error.message}`),
+        );
         const address = this.server.address() as AddressInfo;
         const warning = openBindWarning(this.options.host, address.port, this.options.token);
         if (warning) this.options.logger.warn(warning);
@@ -161,10 +176,28 @@ export class HttpServer {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (isDescriptorExhaustion(error)) {
+      this.logTrouble('descriptors', `refusing requests with 503: out of file descriptors (${message})`);
+      sendJson(
+        res,
+        503,
+        { error: 'the server is out of file descriptors; try again later' },
+        { 'Retry-After': '5' },
+      );
+      return;
+    }
     this.options.logger.error(`${req.method} ${req.url}: ${message}`);
     send(res, 500, JSON.stringify({ error: 'internal error' }), {
       'Content-Type': 'application/json; charset=utf-8',
     });
+  }
+
+  /** One line per kind of trouble per 10 s: a flood must not become a flood of log lines. */
+  private logTrouble(kind: string, message: string): void {
+    const now = Date.now();
+    if (now - (this.troubleLoggedAt.get(kind) ?? -Infinity) < troubleLogIntervalMs) return;
+    this.troubleLoggedAt.set(kind, now);
+    this.options.logger.error(message);
   }
 }
 

@@ -29,6 +29,8 @@ export interface MosaicServerOptions {
   maxBodyBytes?: number;
   /** What `/stats` answers (every mosaic); default the first mosaic's document. */
   stats?: () => unknown;
+  /** See HttpServerOptions; default a quarter of `ulimit -n`. */
+  maxConnections?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export function createMosaicServer(
     corsOrigins: options.corsOrigins,
     allowedHosts: options.allowedHosts,
     logger: options.logger,
+    maxConnections: options.maxConnections,
   });
 }
 
