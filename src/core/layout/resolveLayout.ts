@@ -2,6 +2,7 @@ import { gridLayoutSchema, type LayoutConfig } from '../config/layoutSchema';
 import { ConfigError } from '../errors';
 import type { Canvas } from './canvas';
 import { checkCameraReferences } from './checkCameraReferences';
+import { checkTileCost } from './checkTileCost';
 import { checkTilesFit } from './checkTilesFit';
 import { classic4Tiles } from './classic4Preset';
 import { explicitTile } from './explicitTile';
@@ -19,8 +20,8 @@ const defaultLayout: LayoutConfig = {
 /**
  * Turns a validated layout into the tile rectangles the compositor draws, on a canvas of
  * `output` size. Throws ConfigError (fields under `layout`) when the layout names a camera not in
- * `cameraNames`, when explicit tiles leave the canvas, or when a forced grid shape cannot hold
- * its cameras.
+ * `cameraNames`, when explicit tiles leave the canvas or cost more than they show (checkTileCost),
+ * or when a forced grid shape cannot hold its cameras.
  */
 export function resolveLayout(
   layout: LayoutConfig | undefined,
@@ -29,7 +30,10 @@ export function resolveLayout(
 ): Tile[] {
   const chosen = layout ?? defaultLayout;
   const tiles = tilesOf(chosen, output, cameraNames);
-  const issues = [...checkCameraReferences(chosen, cameraNames), ...checkTilesFit(tiles, output)];
+  const fitIssues = checkTilesFit(tiles, output);
+  // Presets never draw past one canvas; drawn tiles may ask for any size or count.
+  const costIssues = fitIssues.length === 0 && 'tiles' in chosen ? checkTileCost(tiles, output) : [];
+  const issues = [...checkCameraReferences(chosen, cameraNames), ...fitIssues, ...costIssues];
   if (issues.length > 0) throw new ConfigError(issues);
   return tiles;
 }
