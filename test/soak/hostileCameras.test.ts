@@ -4,7 +4,9 @@ import { after, before, test } from 'node:test';
 import { Engine } from '../../src/core/engine';
 import type { CameraStats } from '../../src/core/stitcher/stitcherStats';
 import { CorruptingRtspProxy } from '../fixtures/corruptingRtspProxy';
+import { h264AccessUnit, HostileRtspServer } from '../fixtures/hostileRtspServer';
 import { startCameras, type RtspCamera } from '../fixtures/rtspCamera';
+import { rssMiB } from '../helpers/processUsage';
 import { sleep, waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
 import { reportFigures, scaled } from './soakScale';
@@ -13,6 +15,8 @@ import { reportFigures, scaled } from './soakScale';
 // a new resolution and a new codec after a reboot, one that stalls mid-stream, one that answers
 // 404, one that answers 401 to a wrong password, one that accepts the TCP connection and then
 // never says a word, and one whose H.264 arrives with random bit flips and truncated NAL units.
+// And the attacks of issue 18: a redirect to another host (after Basic auth), a DESCRIBE that
+// announces a gigabyte, a VP8 camera and an 8192x8192 one, each refused with its reason.
 // Each tile shows the right state and reason (the password masked); the steady tile and the
 // viewer never slow down.
 let cameras: RtspCamera[] = [];
@@ -20,6 +24,7 @@ let proxy: CorruptingRtspProxy;
 let engine: Engine;
 let viewer: WhepClient;
 let silent: Server;
+let hostile: { elsewhere: HostileRtspServer; redirect: HostileRtspServer; others: HostileRtspServer[] };
 const silentSockets = new Set<Socket>();
 const wrongPassword = 'hostile-wrong-Pa55';
 const names = [
@@ -33,6 +38,10 @@ const names = [
   'corrupted',
   'refused',
   'silent',
+  'redirect',
+  'hugebody',
+  'vp8',
+  'huge8k',
 ];
 
 before(async () => {
@@ -53,6 +62,19 @@ before(async () => {
   // Rates high enough that most seconds carry a broken packet, low enough that whole GOPs survive.
   proxy = new CorruptingRtspProxy(cameras[6].url, { flipRate: 0.05, bitsPerFlip: 2, truncateRate: 0.03 });
   await proxy.start();
+  const elsewhere = new HostileRtspServer({ auth: { user: 'admin', password: 'x', schemes: ['Basic'] } });
+  await elsewhere.start();
+  const redirect = new HostileRtspServer({
+    auth: { user: 'admin', password: 'redirected-Pa55', schemes: ['Basic'] },
+    redirectTo: elsewhere.url(),
+  });
+  const others = [
+    new HostileRtspServer({ describeBodyBytes: 1_000_000_000 }),
+    new HostileRtspServer({ stream: { codec: 'VP8' } }),
+    new HostileRtspServer({ stream: { codec: 'H264', accessUnit: h264AccessUnit(8192, 8192), fps: 5 } }),
+  ];
+  await Promise.all([redirect, ...others].map((server) => server.start()));
+  hostile = { elsewhere, redirect, others };
   const url = (i: number) => cameras[i].url;
   engine = new Engine(
     {
@@ -62,9 +84,13 @@ before(async () => {
         { name: 'corrupted', url: proxy.url },
         { name: 'refused', url: url(7).replace('right-password', wrongPassword) },
         { name: 'silent', url: `rtsp://127.0.0.1:${silentPort}/cam` },
+        { name: 'redirect', url: redirect.url({ user: 'admin', password: 'redirected-Pa55' }) },
+        { name: 'hugebody', url: others[0].url() },
+        { name: 'vp8', url: others[1].url() },
+        { name: 'huge8k', url: others[2].url() },
       ],
       output: { width: 960, height: 540, fps: 25, bitrate: 1000000, gop: 50 },
-      layout: { preset: 'grid', cameras: names, rows: 3, columns: 4 },
+      layout: { preset: 'grid', cameras: names, rows: 4, columns: 4 },
     },
     { port: 0, host: '127.0.0.1', logSink: () => undefined },
   );
@@ -76,6 +102,9 @@ after(async () => {
   await viewer?.close();
   await engine?.close();
   await proxy?.stop();
+  await Promise.all(
+    [hostile?.elsewhere, hostile?.redirect, ...(hostile?.others ?? [])].map((server) => server?.stop()),
+  );
   for (const socket of silentSockets) socket.destroy();
   await new Promise((resolve) => silent?.close(resolve));
   await Promise.all(cameras.map((c) => c.stop()));
@@ -128,6 +157,20 @@ test('misbehaving cameras: right state and reason each; the steady tile and the 
   );
   assert.notEqual(camera('silent').state, 'live');
 
+  // Issue 18's hostile cameras: each offline with its reason; nothing reached the other host.
+  const reasons = {
+    redirect: /redirected to another host \(rtsp:\/\/127\.0\.0\.1:\d+\/cam\)/,
+    hugebody: /announced an RTSP answer of 1000000000 bytes/,
+    vp8: /^unsupported codec vp8/,
+    huge8k: /^picture too large: the camera sends 8192x8192/,
+  };
+  for (const [name, reason] of Object.entries(reasons)) {
+    await waitFor(`${name} refused with its reason`, () => reason.test(camera(name).lastError), 15000);
+    assert.notEqual(camera(name).state, 'live', name);
+  }
+  assert.equal(hostile.elsewhere.connections, 0, 'the redirect target never saw a connection');
+  assert.ok(!JSON.stringify(engine.stats()).includes('redirected-Pa55'));
+
   // A reboot into a new resolution, and one into a new codec.
   await cameras[3].restartWith({ width: 1280, height: 720 });
   await cameras[4].restartWith({ codec: 'h265' });
@@ -155,6 +198,7 @@ test('misbehaving cameras: right state and reason each; the steady tile and the 
   figures['steadyCameraFps'] = Math.round(steadyFps * 10) / 10;
   figures['viewerFps'] = Math.round(viewerFps * 10) / 10;
   figures['skippedTicks'] = stats().output.skippedTicks;
+  figures['rssMiB'] = Math.round(rssMiB());
   figures['reasons'] = Object.fromEntries(stats().cameras.map((c) => [c.name, c.lastError]));
   reportFigures('hostile-cameras', figures);
   assert.ok(steadyFps > 22, `steady camera at ${steadyFps} fps`);
