@@ -18,6 +18,8 @@ packages=(
   # GStreamer's RTSP server for real test cameras
   ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  # a second kind of WHEP viewer: GStreamer's webrtcbin, whose ICE is libnice's
+  gstreamer1.0-nice gir1.2-gst-plugins-bad-1.0
   # the player page's tests: headless Chromium, driven by playwright-core
   chromium
   # the publishing tests: a real Janus, in a network namespace the test makes (ip netns)

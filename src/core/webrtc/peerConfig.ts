@@ -10,9 +10,13 @@ export interface IceOptions {
    */
   iceAddresses: readonly string[];
   /**
-   * Offer only `iceAddresses`, and bind the UDP sockets to loopback when that is all there is.
-   * The engine sets this when the HTTP server listens on loopback: a viewer that reached us
-   * through loopback is on this machine, so the other interfaces would only be dead candidates.
+   * Offer only `iceAddresses`. The engine sets this when the HTTP server listens on loopback: a
+   * viewer that reached us through loopback is on this machine, so the other interfaces would
+   * only be dead candidates. The UDP sockets still listen on every address: ICE agents that
+   * leave loopback out of their own gathering (libnice, so GStreamer's webrtcbin) check from an
+   * interface address, and a socket bound to 127.0.0.1 could never answer them (the kernel drops
+   * a loopback source bound for another address). Only a peer that knows the session's ICE
+   * credentials, given out over the loopback HTTP server, gets an answer.
    */
   onlyListedAddresses: boolean;
 }
@@ -46,9 +50,6 @@ export function viewerPeerConfig(ice: IceOptions): RTCPeerConnectionConfig {
     // addresses are still gathered (werift's ice.ts: additionalHostAddresses ∪ host addresses).
     config.iceUseIpv4 = false;
     config.iceUseIpv6 = false;
-    const loopbackV4 = ice.iceAddresses.every((a) => isIP(a) === 4 && a.startsWith('127.'));
-    if (loopbackV4 && ice.iceAddresses.length === 1)
-      config.iceInterfaceAddresses = { udp4: ice.iceAddresses[0] };
   }
   return config;
 }
