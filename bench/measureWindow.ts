@@ -36,7 +36,7 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** Each thread's CPU seconds so far, keyed by thread id, with the kind of thread its name says. */
-function threadCpuSeconds(pid: number): Map<string, { kind: string; seconds: number }> {
+export function threadCpuSeconds(pid: number): Map<string, { kind: string; seconds: number }> {
   const threads = new Map<string, { kind: string; seconds: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
@@ -52,7 +52,7 @@ function threadCpuSeconds(pid: number): Map<string, { kind: string; seconds: num
   return threads;
 }
 
-function byKind(
+export function byKind(
   before: Map<string, { kind: string; seconds: number }>,
   after: Map<string, { kind: string; seconds: number }>,
   wallSeconds: number,

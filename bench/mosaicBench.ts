@@ -4,7 +4,8 @@
  * floor (the inputs only decoded + one encode of the canvas). Figures: CPU seconds (user+sys) per
  * output second in the steady state (measureWindow.ts), ours and the reference taking turns for
  * BENCH_ROUNDS rounds; peak RSS; stitcher latency. Then a new WHEP viewer's time to first frame
- * and the fan-out to many viewers. Results: bench/results/bench.json and bench.md.
+ * and the fan-out to many viewers; then each mosaic busy against idle (idleBench.ts). Results:
+ * bench/results/bench.json and bench.md.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import {
   type Scenario,
 } from './scenarios';
 import { measureViewers, type ViewerFigures } from './viewerBench';
+import { measureIdle, type IdleRow } from './idleBench';
 import { markdownReport, type BenchReport } from './report';
 
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 12);
@@ -276,11 +278,17 @@ async function main(): Promise<void> {
       process.stderr.write('bench: viewers\n');
       viewers = await measureViewers(work);
     }
+    let idle: IdleRow[] | undefined;
+    if (process.env.BENCH_IDLE !== '0') {
+      process.stderr.write('bench: idle mosaics\n');
+      idle = await measureIdle();
+    }
     const report: BenchReport = {
       date: new Date().toISOString(),
       machine: `${cpus().length} cores`,
       results,
       viewers,
+      idle,
     };
     writeFileSync(join(resultsDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
     const markdown = markdownReport(report);

@@ -1,11 +1,14 @@
 import type { ScenarioResult } from './mosaicBench';
 import type { ViewerFigures } from './viewerBench';
+import { idleMarkdown, type IdleRow } from './idleBench';
 
 export interface BenchReport {
   date: string;
   machine: string;
   results: ScenarioResult[];
   viewers?: ViewerFigures;
+  /** Each mosaic busy and idle, in the same run. */
+  idle?: IdleRow[];
 }
 
 function windowOf(report: BenchReport): number {
@@ -72,5 +75,6 @@ export function markdownReport(report: BenchReport): string {
       '',
     );
   }
+  if (report.idle) lines.push(...idleMarkdown(report.idle));
   return lines.join('\n');
 }

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   });
   const recording = recordPath ? createWriteStream(recordPath) : undefined;
   if (recording) stitcher.on('accessunit', (unit) => recording.write(unit.data));
+  // Measured busy: the encoder must not rest for want of a viewer.
+  const release = stitcher.want('bench');
   await stitcher.start();
   const progress = setInterval(() => process.stdout.write(`frame=${stitcher.stats().output.frames}\n`), 250);
   await new Promise((resolve) => {
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', resolve);
   });
   clearInterval(progress);
+  release();
   const { output, cameras } = stitcher.stats();
   await stitcher.stop();
   await new Promise<void>((resolve) => (recording ? recording.end(resolve) : resolve()));

@@ -169,7 +169,13 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     this.native = native;
     this.renditions = renditions;
     this.demand.attach((idle) => {
-      native.setIdle(idle);
+      try {
+        native.setIdle(idle);
+      } catch (error) {
+        // Called from a timer: a throw here would end the host (Homebridge, Node-RED).
+        this.logger.error(`cannot ${idle ? 'rest' : 'wake'} the encoder: ${String(error)}`);
+        return;
+      }
       this.logger.info(idle ? 'nobody watching: the encoder rests' : 'watched again: encoding');
     });
     this.startedAt = Date.now();

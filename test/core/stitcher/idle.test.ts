@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../../src/core/engine';
-import { Stitcher } from '../../../src/core/stitcher/stitcher';
+import { Stitcher, type AccessUnit } from '../../../src/core/stitcher/stitcher';
 import { decodeH264, decodeJpeg } from '../../fixtures/pixels';
 import { colourMosaicConfig, quadrantColours, recordingSink } from '../../helpers/colourMosaic';
 import { sleep, waitFor } from '../../helpers/wait';
@@ -24,6 +24,11 @@ before(async () => {
     idleAfterMs,
   });
   await engine.start();
+  // The first WebRTC peer of a process pays for loading and compiling werift's code (~0.5 s
+  // here): a viewer before the rest, so the timing below is the server's, as for a browser.
+  const warmUp = await WhepClient.connect(`${engine.url}/whep`);
+  await waitFor('a warm-up keyframe', () => warmUp.units.some((u) => u.keyframe), 5000);
+  await warmUp.close();
 });
 
 after(async () => {
@@ -90,6 +95,25 @@ test('a snapshot after idle is quick and shows the current canvas, a layout chan
   assert.equal(response.status, 200);
   assert.ok(snapshotMs < 300, `snapshot took ${snapshotMs} ms`);
   assert.deepEqual(quadrantColours(await decodeJpeg(jpeg)), ['yellow', 'blue', 'lime', 'red']);
+});
+
+test('a rendition (a HomeKit stream) opened on an idle mosaic is encoded at once while the main encoder rests', async () => {
+  await waitUntilIdle();
+  const mainFrames = output().frames;
+  const units: AccessUnit[] = [];
+  const openedAt = Date.now();
+  const rendition = engine.stitcher.openRendition({ width: 320, height: 180, fps: 15, bitrate: 300000 });
+  rendition.on('accessunit', (unit) => units.push(unit));
+  try {
+    await waitFor('a keyframe of the rendition', () => units.find((u) => u.keyframe), 2000, 10);
+    assert.ok(Date.now() - openedAt < 1000, `first keyframe after ${Date.now() - openedAt} ms`);
+    await sleep(1000);
+    assert.ok(units.length >= 10, `${units.length} access units of the rendition in 1 s`);
+    assert.equal(output().idle, true, 'the main encoder still rests');
+    assert.equal(output().frames, mainFrames, 'no main frame encoded for the rendition');
+  } finally {
+    rendition.close();
+  }
 });
 
 test('a mosaic with an output never rests', async () => {
