@@ -8,12 +8,14 @@
  * 2. `native/build/Release/camera_mosaic.node`, a local `npm run build:native` against the
  *    system's FFmpeg.
  * `CAMERA_MOSAIC_NATIVE=prebuilt` or `=local` keeps only that one (e.g. while changing the C++,
- * where a prebuilt in the tree would otherwise win).
+ * where a prebuilt in the tree would otherwise win); a path ending in `.node` loads that file
+ * instead, as a `local` build (another build of the C++: `npm run test:sanitizers` runs the
+ * ThreadSanitizer and AddressSanitizer builds this way).
  * When none loads, the error leads with why in a user's terms (nativeMismatch.ts): another CPU,
  * musl, a glibc too old, a missing shared library.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NativeLoadError } from '../errors';
 import {
   diagnoseLoadFailure,
@@ -83,6 +85,9 @@ function candidates(): Candidate[] {
   ];
   const only = process.env.CAMERA_MOSAIC_NATIVE;
   if (only === 'prebuilt' || only === 'local') return all.filter((c) => c.kind === only);
+  if (only?.endsWith('.node')) {
+    return [{ kind: 'local', path: resolve(only), missing: 'no such file (named by CAMERA_MOSAIC_NATIVE)' }];
+  }
   return all;
 }
 
