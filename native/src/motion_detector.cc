@@ -174,6 +174,15 @@ double MotionDetector::Compare() {
   return 100.0 * changed / unmasked_;
 }
 
+void MotionDetector::Reset() {
+  has_baseline_ = false;
+  last_analysis_us_ = 0;
+  motion_seen_ = false;
+  last_motion_us_ = 0;
+  score_.store(0, std::memory_order_relaxed);
+  active_.store(false, std::memory_order_relaxed);
+}
+
 bool MotionDetector::OnFrame(const AVFrame* frame, int64_t now_us) {
   if (!options_.enabled || !frame) return false;
   const bool was_active = active_.load(std::memory_order_relaxed);

@@ -47,6 +47,11 @@ class MotionDetector {
   // (RGB, palette, hardware frames) or smaller than the grid are ignored.
   bool OnFrame(const AVFrame* frame, int64_t now_us);
 
+  // Starts over as a new detector would (no baseline, no motion, score 0), in place: a source
+  // calls it on its own thread at each reconnect while another thread may be reading score()
+  // and active(), which a replaced detector would free under it. Same thread as OnFrame.
+  void Reset();
+
   // Any thread.
   double score() const { return score_; }  // 0..100, the latest analysis
   bool active() const { return active_; }
