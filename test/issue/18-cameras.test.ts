@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect, createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { after, test } from 'node:test';
 import type { CameraStats } from '../../src/core/stitcher/stitcherStats';
 import { h264AccessUnit, HostileRtspServer } from '../fixtures/hostileRtspServer';
@@ -12,6 +16,7 @@ import { CliRunner, type CliRun } from './18-cli';
 // an unchecked certificate; an 8192x8192 camera took 1.3 GiB; a DESCRIBE announcing a gigabyte
 // took one on every reconnect; a VP8 camera got a VP8 decoder.
 const runner = new CliRunner();
+const tlsServers: TlsServer[] = [];
 const servers: HostileRtspServer[] = [];
 const cameras: RtspCamera[] = [];
 const user = 'admin';
@@ -22,6 +27,7 @@ after(async () => {
   runner.close();
   await Promise.all(servers.map((s) => s.stop()));
   await Promise.all(cameras.map((c) => c.stop()));
+  for (const server of tlsServers) server.close();
 });
 
 async function hostile(
@@ -160,6 +166,72 @@ test('rtsps:// with Basic only: the password is not sent over an unverified cert
     answered.every((r) => r.authorization?.startsWith('Digest ')),
     JSON.stringify(answered),
   );
+});
+
+/** The SHA-256 fingerprint of the certificate a TLS server on 127.0.0.1:`port` presents. */
+function presentedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** A TLS impostor with a certificate of its own, counting connections and what it can read. */
+async function tlsImpostor(): Promise<{ port: number; received: () => number; connections: () => number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mosaic-impostor-'));
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ]),
+    { stdio: 'ignore', timeout: 30_000 },
+  );
+  let received = 0;
+  let connections = 0;
+  const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (socket) => {
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    socket.on('error', () => undefined);
+  });
+  server.on('connection', () => connections++);
+  server.on('tlsClientError', () => undefined);
+  tlsServers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { port, received: () => received, connections: () => connections };
+}
+
+test('tlsFingerprint: the pinned camera plays (Basic allowed over the checked certificate); an impostor gets nothing', async () => {
+  const camera = new RtspCamera({ tls: true, user, password, width: 160, height: 90, colour: '00ff00' });
+  cameras.push(camera);
+  await camera.start();
+  const pin = await presentedFingerprint(camera.port);
+  const impostor = await tlsImpostor();
+  const run = startCli([
+    { name: 'pinned', url: camera.url, tlsFingerprint: pin },
+    // The camera's URL and pin, but another server answers at that address.
+    {
+      name: 'impostor',
+      url: `rtsps://${user}:${password}@127.0.0.1:${impostor.port}/cam`,
+      tlsFingerprint: pin.replace(/:/g, '').toLowerCase(),
+    },
+  ]);
+  await waitFor(
+    'the pinned camera live',
+    async () => (await cameraStats(run, 'pinned')).state === 'live',
+    15_000,
+  );
+  const reason = await reasonOf(run, 'impostor', /certificate mismatch/);
+  assert.match(reason, new RegExp(`but tlsFingerprint pins ${pin}; nothing was sent to it`));
+  await waitFor('a second attempt', () => impostor.connections() >= 2, 10_000);
+  assert.equal(impostor.received(), 0, 'not one byte of RTSP (let alone the password)');
+  assert.ok(!run.output().includes(password));
 });
 
 test('a DESCRIBE answer announcing a gigabyte is refused before its body is read', async (t) => {

@@ -50,6 +50,19 @@ export const cameraSchema = {
       enum: ['tcp', 'udp'],
       default: 'tcp',
     },
+    tlsFingerprint: {
+      description:
+        "SHA-256 fingerprint of the camera's TLS certificate (AB:CD:… or 64 hex digits, as " +
+        '`openssl x509 -noout -fingerprint -sha256` prints it). For rtsps:// streams: the camera is ' +
+        'reached only if its certificate has this fingerprint, checked on the connection that ' +
+        'carries the stream. Without it an rtsps:// certificate is not verified, and the password is ' +
+        'never sent as Basic authentication over such a connection (Digest only).',
+      type: 'string',
+      pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$',
+      errorReasons: {
+        pattern: 'must be a SHA-256 fingerprint: 32 hex pairs separated by ":", or 64 hex digits',
+      },
+    },
     followRedirects: {
       description:
         'Follow an RTSP redirect (3xx) to another host, port or scheme. Off by default: such a ' +

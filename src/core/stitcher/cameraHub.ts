@@ -6,6 +6,7 @@ import { urlPasswords } from '../redact';
 import { hostNotFound } from './hostNotFound';
 import { loadNativeAddon } from './nativeBinding';
 import type { NativeSourcePool, NativeSourceState, NativeSourceStats, NativeStreamName } from './nativeTypes';
+import { relayedUrl, rtspsTarget, TlsPinRelay } from './tlsPinRelay';
 
 export type CameraState = NativeSourceState;
 
@@ -58,6 +59,8 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   private readonly motionStates = new Map<string, MotionEvent>();
   /** A host lookup in flight per `camera/stream`; a newer state of that stream cancels it. */
   private readonly lookups = new Map<string, object>();
+  /** Per `camera/stream` of an rtsps:// stream with a pinned certificate (tlsFingerprint). */
+  private readonly relays = new Map<string, TlsPinRelay>();
 
   /** `config` must be validated (validateConfig). */
   constructor(
@@ -86,10 +89,11 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     const native = new (loadNativeAddon().SourcePool)({
       cameras: this.config.cameras.map((camera) => ({
         name: camera.name,
-        url: camera.url,
-        transport: camera.transport,
+        url: this.openedUrl(camera, 'main', camera.url),
+        // A pinned camera is relayed, and rtsps:// is always TCP (FFmpeg's too).
+        transport: camera.tlsFingerprint ? 'tcp' : camera.transport,
         followRedirects: camera.followRedirects,
-        ...(camera.subUrl ? { subUrl: camera.subUrl } : {}),
+        ...(camera.subUrl ? { subUrl: this.openedUrl(camera, 'sub', camera.subUrl) } : {}),
         ...(camera.title ? { title: camera.title } : {}),
         motion: camera.motion,
       })),
@@ -114,7 +118,10 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     if (this.stopping) return this.stopping;
     const native = this.native;
     if (!native) return Promise.resolve();
-    this.stopping = native.stop().finally(() => {
+    const relays = [...this.relays.values()];
+    this.relays.clear();
+    this.stopping = native.stop().finally(async () => {
+      await Promise.all(relays.map((relay) => relay.close()));
       this.native = undefined;
       this.stopping = undefined;
       this.streamStates.clear();
@@ -138,7 +145,17 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
 
   /** Native counters of every stream (main and sub) of every camera; empty when stopped. */
   streams(): NativeSourceStats[] {
-    return this.native?.stats() ?? [];
+    return (this.native?.stats() ?? []).map((s) => {
+      const reason = s.state === 'offline' ? this.relayReason(`${s.name}/${s.stream}`) : undefined;
+      return reason === undefined ? s : { ...s, lastError: reason };
+    });
+  }
+
+  /** A relayed stream's FFmpeg only sees its connection end: the relay knows why. */
+  private relayReason(key: string): string | undefined {
+    const relay = this.relays.get(key);
+    if (relay?.refusal !== undefined) return relay.refusal;
+    return relay?.upstreamError === undefined ? undefined : `open: ${relay.upstreamError}`;
   }
 
   protected override onListenerError(event: string, error: unknown): void {
@@ -163,6 +180,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   ): void {
     const key = `${camera}/${stream}`;
     this.lookups.delete(key);
+    if (state === 'offline') error = this.relayReason(key) ?? error;
     const config = this.config.cameras.find((c) => c.name === camera);
     const url = stream === 'sub' ? config?.subUrl : config?.url;
     if (state !== 'offline' || !error.startsWith('open: ') || !url) {
@@ -178,6 +196,20 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
       this.lookups.delete(key);
       this.applyStreamState(camera, stream, state, host === undefined ? error : `host not found: ${host}`);
     });
+  }
+
+  /** What FFmpeg opens for a stream: the URL, or for a pinned rtsps:// one its relay's. */
+  private openedUrl(camera: MosaicConfig['cameras'][number], stream: NativeStreamName, url: string): string {
+    if (camera.tlsFingerprint === undefined) return url;
+    if (!url.toLowerCase().startsWith('rtsps://')) {
+      this.logger.warn(
+        `camera ${camera.name}: tlsFingerprint has no effect on its ${stream} stream (not rtsps://)`,
+      );
+      return url;
+    }
+    const relay = new TlsPinRelay(rtspsTarget(url), camera.tlsFingerprint);
+    this.relays.set(`${camera.name}/${stream}`, relay);
+    return relayedUrl(url, relay.port);
   }
 
   private applyStreamState(

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validateConfig } from '../../../src/core/config';
+import { ConfigError } from '../../../src/core/errors';
+import { normaliseFingerprint, relayedUrl, rtspsTarget } from '../../../src/core/stitcher/tlsPinRelay';
+
+// The pure parts of the rtsps:// certificate pin; the relay itself is proven against a real
+// GStreamer rtsps:// camera and a TLS impostor in test/issue/18-cameras.test.ts.
+const pin = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
+
+test('a fingerprint in either form is the one Node reports', () => {
+  assert.equal(normaliseFingerprint(pin.toLowerCase()), pin);
+  assert.equal(normaliseFingerprint(pin.replace(/:/g, '')), pin);
+});
+
+test('FFmpeg gets plain RTSP to the relay, with the credentials, path and query of the camera', () => {
+  assert.equal(
+    relayedUrl('rtsps://admin:p%40ss@cam.example:7441/live/main?channel=1', 4242),
+    'rtsp://admin:p%40ss@127.0.0.1:4242/live/main?channel=1',
+  );
+  assert.equal(relayedUrl('rtsps://cam.example/live', 4242), 'rtsp://127.0.0.1:4242/live');
+  assert.deepEqual(rtspsTarget('rtsps://u:p@cam.example/live'), { host: 'cam.example', port: 322 });
+  assert.deepEqual(rtspsTarget('rtsps://[fd00::7]:7441/live'), { host: 'fd00::7', port: 7441 });
+});
+
+test('tlsFingerprint must be a SHA-256 fingerprint', () => {
+  const camera = { name: 'a', url: 'rtsps://cam.example/live' };
+  assert.equal(
+    validateConfig({ cameras: [{ ...camera, tlsFingerprint: pin }] }).cameras[0].tlsFingerprint,
+    pin,
+  );
+  assert.throws(
+    () => validateConfig({ cameras: [{ ...camera, tlsFingerprint: 'AB:CD' }] }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /cameras\[0\]\.tlsFingerprint: must be a SHA-256 fingerprint/.test(error.message),
+  );
+});
