@@ -11,6 +11,8 @@ export interface CameraRow {
   /** `{enabled, sensitivity, masks}`, as an object or JSON text. */
   motion?: unknown;
   transport?: unknown;
+  /** Which `password<n>` credential holds this camera's password (see {@link passwordSlotKey}). */
+  passwordSlot?: unknown;
 }
 
 /** The mosaic-engine node's properties in the flow file (numbers may arrive as strings). */
@@ -35,14 +37,30 @@ export interface EngineNodeProperties {
 }
 
 /**
+ * Cameras' passwords are one credential each, `password0` … `password63`, the slot named by the
+ * camera's `passwordSlot`. Node-RED replaces a credential whole and never sends a password back to
+ * the editor, so with all passwords in one credential, typing one camera's password would have to
+ * overwrite every other's; with one credential per camera, what is not typed is kept. A slot
+ * stays with its camera row through renames and reordering; mosaic-engine.html keeps its own
+ * copy of this count.
+ */
+export const PASSWORD_SLOTS = 64;
+
+export function passwordSlotKey(slot: number): `password${number}` {
+  return `password${slot}`;
+}
+
+/**
  * The credentials of a mosaic-engine node, kept by Node-RED in flows_cred.json, never in the flow
- * file: `users` is JSON `{"<camera>": "<user>"}` (shown in the editor), `passwords` is JSON
- * `{"<camera>": "<password>"}` (write-only: the editor never gets it back), `token` the bearer
- * token of the HTTP server.
+ * file: `users` is JSON `{"<camera>": "<user>"}` (shown in the editor), `password<n>` the password
+ * of the camera whose `passwordSlot` is n (write-only: the editor never gets it back), `token` the
+ * bearer token of the HTTP server. `passwords`, JSON `{"<camera>": "<password>"}`, is what older
+ * versions stored; it still counts for a camera without a slot.
  */
 export interface EngineCredentials {
   users?: string;
   passwords?: string;
+  [slot: `password${number}`]: string | undefined;
   token?: string;
   /**
    * Publishing outputs (`outputs` in the core config), which may hold logins: a JSON array (the
@@ -66,9 +84,10 @@ export interface EngineDocument {
 export function engineDocument(props: EngineNodeProperties, credentials: EngineCredentials): EngineDocument {
   const issues: ConfigIssue[] = [];
   const users = stringMap(credentials.users, 'credentials.users', issues);
-  const passwords = stringMap(credentials.passwords, 'credentials.passwords', issues);
+  const legacyPasswords = stringMap(credentials.passwords, 'credentials.passwords', issues);
   const rows: unknown[] = Array.isArray(props.cameras) ? props.cameras : [];
-  const cameras = rows.map((row: unknown, i) => cameraDocument(row, i, users, passwords, issues));
+  const passwords = rows.map((row) => cameraPassword(row, credentials, legacyPasswords));
+  const cameras = rows.map((row: unknown, i) => cameraDocument(row, i, users, passwords[i], issues));
   const output = definedOnly({
     width: numberOrRaw(props.width),
     height: numberOrRaw(props.height),
@@ -100,7 +119,8 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
   config['server'] = server;
   if (issues.length > 0) throw new ConfigError(issues);
   const secrets = [
-    ...Object.values(passwords),
+    ...Object.values(legacyPasswords),
+    ...slotPasswords(credentials),
     ...cameras.flatMap((c) =>
       [c['url'], c['subUrl']].flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : [])),
     ),
@@ -117,16 +137,38 @@ function wordList(value: unknown): unknown {
   return words.length > 0 ? words : undefined;
 }
 
+/** Every stored camera password, used or not: each is masked wherever it shows. */
+function slotPasswords(credentials: EngineCredentials): string[] {
+  return Array.from({ length: PASSWORD_SLOTS }, (_, slot) => credentials[passwordSlotKey(slot)] ?? '');
+}
+
+/** The camera's own password credential, else what older versions stored under its name. */
+function cameraPassword(
+  row: unknown,
+  credentials: EngineCredentials,
+  legacyPasswords: Record<string, string>,
+): string | undefined {
+  const { name, passwordSlot } = asCameraRow(row);
+  const slot = Number(passwordSlot);
+  if (passwordSlot !== undefined && Number.isInteger(slot) && slot >= 0 && slot < PASSWORD_SLOTS) {
+    const password = credentials[passwordSlotKey(slot)];
+    if (password) return password;
+  }
+  return typeof name === 'string' ? legacyPasswords[name] : undefined;
+}
+
+function asCameraRow(row: unknown): CameraRow {
+  return (typeof row === 'object' && row !== null ? row : {}) as CameraRow;
+}
+
 function cameraDocument(
   row: unknown,
   index: number,
   users: Record<string, string>,
-  passwords: Record<string, string>,
+  password: string | undefined,
   issues: ConfigIssue[],
 ): Record<string, unknown> {
-  const { name, url, subUrl, title, motion, transport } = (
-    typeof row === 'object' && row !== null ? row : {}
-  ) as CameraRow;
+  const { name, url, subUrl, title, motion, transport } = asCameraRow(row);
   const camera: Record<string, unknown> = { name, url };
   if (subUrl !== undefined && subUrl !== '') camera['subUrl'] = subUrl;
   if (title !== undefined && title !== '') camera['title'] = title;
@@ -137,7 +179,7 @@ function cameraDocument(
     // A camera's main and sub streams share its login: both come from the credentials.
     for (const key of ['url', 'subUrl'] as const) {
       const value = camera[key];
-      if (typeof value === 'string') camera[key] = withLogin(value, users[name], passwords[name]);
+      if (typeof value === 'string') camera[key] = withLogin(value, users[name], password);
     }
   }
   return camera;

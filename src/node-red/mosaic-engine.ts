@@ -3,6 +3,8 @@ import type { LogLevel } from '../core/logger';
 import { redactText } from '../core/redact';
 import {
   engineDocument,
+  PASSWORD_SLOTS,
+  passwordSlotKey,
   passwordsInFlowFile,
   type EngineCredentials,
   type EngineNodeProperties,
@@ -46,10 +48,21 @@ export = function register(RED: NodeApi): void {
   RED.nodes.registerType('mosaic-engine', MosaicEngine, {
     credentials: {
       users: { type: 'text' },
+      // What older versions stored (all cameras' passwords in one): still read, never written.
       passwords: { type: 'password' },
+      ...passwordSlotCredentials(),
       token: { type: 'password' },
       // Kept with the credentials (encrypted, out of the flow file): publish URLs may hold a login.
       outputs: { type: 'text' },
     },
   });
 };
+
+/** One password credential per camera slot (see PASSWORD_SLOTS). */
+function passwordSlotCredentials(): Record<string, { type: 'password' }> {
+  const slots = Array.from({ length: PASSWORD_SLOTS }, (_, slot) => [
+    passwordSlotKey(slot),
+    { type: 'password' },
+  ]);
+  return Object.fromEntries(slots) as Record<string, { type: 'password' }>;
+}
