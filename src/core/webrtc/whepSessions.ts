@@ -18,15 +18,16 @@ export interface WhepSessionsOptions {
   /** Keyframe requests of all viewers together reach the encoder at most this often. Default 500. */
   keyframeIntervalMs?: number;
   /**
-   * Viewers answered but not yet connected (ICE/DTLS pending) held at once; default
-   * min(4, maxViewers). When the budget or the seats are spent, a new offer evicts the oldest
-   * of them answered more than `halfOpenGraceMs` ago, so offers never followed by ICE cannot
-   * keep real viewers out for the 15 s of the connect timeout.
+   * Viewers answered but not yet connected (ICE/DTLS pending) held at once; default a quarter of
+   * `maxViewers`, at least 4 (a burst of real viewers fits; 20 offers never followed by ICE
+   * locked a default server's 20 seats for 15 s). Past it, a new offer evicts the oldest of
+   * them, so offers never followed by ICE cannot keep real viewers out.
    */
   maxHalfOpen?: number;
   /**
-   * How long a half-open viewer is safe from eviction: ICE and DTLS take a browser on the
-   * same network a few hundred ms. Default 1000.
+   * When half-open viewers hold the last seats, a new offer evicts one only if it was answered
+   * this long ago; sooner, the offer gets 503 (ICE and DTLS take a browser on the same network
+   * a few hundred ms). Default 1000.
    */
   halfOpenGraceMs?: number;
   /** See ViewerOptions; defaults there. */
@@ -131,29 +132,32 @@ export class WhepSessions extends EnhancedEventEmitter<WhepSessionsEvents> {
   }
 
   /**
-   * A seat for one more offer: refused when `maxViewers` are connected; otherwise the oldest
-   * half-open viewers are evicted until the half-open budget and the seats have room.
+   * A seat for one more offer: refused when `maxViewers` are connected. Otherwise the oldest
+   * half-open viewers are evicted while the half-open budget is spent, then while they hold the
+   * last seats and are past their grace.
    */
   private makeRoom(): void {
     const { maxViewers } = this.options;
-    const maxHalfOpen = this.options.maxHalfOpen ?? Math.min(4, maxViewers);
+    const maxHalfOpen = this.options.maxHalfOpen ?? Math.max(4, Math.ceil(maxViewers / 4));
     const present = [...this.viewers.values()].filter((v) => v.state !== 'closed');
+    // Map order is insertion order: the oldest half-open viewer first.
     const halfOpen = present.filter((v) => v.state === 'connecting');
     const connected = present.length - halfOpen.length;
     if (connected >= maxViewers) {
       throw new ViewerLimitError(`${maxViewers} viewers already watching (server.maxViewers)`);
     }
-    let pending = halfOpen.length + this.answering;
+    const evict = () => void halfOpen.shift()?.close('evicted: answered, never connected, seat needed');
+    while (halfOpen.length > 0 && halfOpen.length + this.answering >= maxHalfOpen) evict();
     const graceEnd = Date.now() - (this.options.halfOpenGraceMs ?? 1000);
-    // Map order is insertion order: the oldest half-open viewer first.
-    for (const viewer of halfOpen) {
-      if (pending < maxHalfOpen && connected + pending < maxViewers) break;
-      if (viewer.answeredAt > graceEnd) break;
-      void viewer.close('evicted: answered but not connected, and another offer needed the seat');
-      pending--;
+    while (
+      connected + halfOpen.length + this.answering >= maxViewers &&
+      (halfOpen[0]?.answeredAt ?? Infinity) <= graceEnd
+    ) {
+      evict();
     }
+    const pending = halfOpen.length + this.answering;
     if (pending >= maxHalfOpen || connected + pending >= maxViewers) {
-      throw new ViewerLimitError('too many offers being answered at once');
+      throw new ViewerLimitError(`${maxViewers} viewers watching or connecting (server.maxViewers)`);
     }
   }
 
