@@ -47,10 +47,13 @@ export class CameraMosaicPlatform implements DynamicPlatformPlugin {
     config: PlatformConfig,
     private readonly api: API,
   ) {
-    const { name, mosaic } = splitPlatformConfig(config);
+    const { name, mosaic, ignored } = splitPlatformConfig(config);
     const sink = homebridgeLogSink(log);
     const secrets = configPasswords(mosaic);
     this.logger = createLogger('homekit', sink, secrets);
+    if (ignored.length > 0) {
+      this.logger.info(`ignored what the settings form left empty or hidden: ${ignored.join(', ')}`);
+    }
     this.media = this.createMedia(name, mosaic, sink, secrets);
     // A rejected promise here would be unhandled and end the whole bridge: log it instead.
     const report = (what: string) => (error: unknown) =>

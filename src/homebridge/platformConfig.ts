@@ -1,6 +1,5 @@
 import type { PlatformConfig } from 'homebridge';
-import { labelsSchema } from '../core/config/labelsSchema';
-import { outputSchema } from '../core/config/outputSchema';
+import { cleanFormConfig } from './cleanFormConfig';
 import { DEFAULT_ACCESSORY_NAME, PLUGIN_NAME } from './settings';
 
 /** Keys Homebridge itself puts in a platform's block; everything else is the mosaic's config. */
@@ -9,46 +8,25 @@ const homebridgeKeys = new Set(['platform', 'name', '_bridge']);
 /**
  * Splits the platform block of Homebridge's config.json into the accessory name and the mosaic
  * config, which is exactly the core config file's document (`cameras`, `output`, `layout`,
- * `mosaics`, …), so that one ajv schema judges both. An unknown key stays in the document and
+ * `mosaics`, …), so that one ajv schema judges both, once the settings form's leftovers are
+ * removed (cleanFormConfig.ts; `ignored` says where). An unknown key stays in the document and
  * is reported by the schema, as it would be in a config file.
  */
 export function splitPlatformConfig(config: PlatformConfig): {
   name: string;
   mosaic: Record<string, unknown>;
+  ignored: string[];
 } {
-  const mosaic: Record<string, unknown> = {};
-  const several = Array.isArray(config['mosaics']) && config['mosaics'].length > 0;
+  const block: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (homebridgeKeys.has(key)) continue;
-    if (several && isFormLeftover(key, value)) continue;
-    mosaic[key] = value;
+    if (!homebridgeKeys.has(key)) block[key] = value;
   }
+  const { document, ignored } = cleanFormConfig(block);
   const name =
     typeof config.name === 'string' && config.name.trim() !== ''
       ? config.name.trim()
       : DEFAULT_ACCESSORY_NAME;
-  return { name, mosaic };
-}
-
-const formDefaults: Record<string, { properties: Readonly<Record<string, object>> }> = {
-  output: outputSchema,
-  labels: labelsSchema,
-};
-
-/**
- * Whether a one-mosaic key beside `mosaics` is only what the Homebridge UI form writes by itself
- * (an empty object or list, or its fields' defaults): the core rejects `output` beside `mosaics`,
- * and a user who filled in only the mosaics must not get that error for a form's leftovers.
- */
-function isFormLeftover(key: string, value: unknown): boolean {
-  if (!['output', 'layout', 'labels', 'outputs'].includes(key)) return false;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value !== 'object' || value === null) return false;
-  const properties = formDefaults[key]?.properties ?? {};
-  return Object.entries(value).every(([field, v]) => {
-    const schema = properties[field] as { default?: unknown } | undefined;
-    return v === undefined || (schema !== undefined && schema.default === v);
-  });
+  return { name, mosaic: document, ignored };
 }
 
 /**
