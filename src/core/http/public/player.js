@@ -1,26 +1,76 @@
-// The player page: plays the mosaic over WHEP and shows a small live overlay (fps, resolution,
-// viewers, tile states) polled from /stats. A token, when the server wants one, comes from the
-// page's address: /#token=SECRET (the fragment never reaches a server log).
+// The player page: plays the mosaic over WHEP and shows a small live overlay (mosaic name, fps,
+// resolution, viewers, tile states and why a camera is offline) polled from /stats. A token,
+// when the server wants one, comes from the page's address: /#token=SECRET (the fragment never
+// reaches a server log); a refused or missing one stops every request and asks for it.
 import { WhepPlayer } from './whepPlayer.js';
 
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
 const video = document.getElementById('mosaic');
 const overlay = document.getElementById('overlay');
+const showButton = document.getElementById('show');
+const nameLine = document.getElementById('name');
 const statusLine = document.getElementById('status');
 const numbersLine = document.getElementById('numbers');
 const tilesLine = document.getElementById('tiles');
+const tokenForm = document.getElementById('token-form');
+const tokenInput = document.getElementById('token');
+
+const statsIntervalMs = 1000;
+let statsTimer;
+let refused = false;
 
 const player = new WhepPlayer(video, {
   endpoint: 'whep',
   token,
   onstate: (state, detail) => {
+    if (state === 'unauthorized') {
+      askForToken();
+      return;
+    }
+    statusLine.className = '';
     statusLine.textContent = detail ? `${state}: ${detail}` : state;
   },
 });
 player.start();
 
+function setOverlayShown(shown) {
+  overlay.classList.toggle('hidden', !shown);
+  showButton.classList.toggle('hidden', shown);
+}
+const toggleOverlay = () => setOverlayShown(overlay.classList.contains('hidden'));
 addEventListener('keydown', (event) => {
-  if (event.key === 's') overlay.classList.toggle('hidden');
+  if (event.key === 's' && event.target !== tokenInput) toggleOverlay();
+});
+// Touch screens have no s key: a tap on the picture, or the buttons.
+video.addEventListener('click', toggleOverlay);
+document.getElementById('hide').addEventListener('click', () => setOverlayShown(false));
+showButton.addEventListener('click', () => setOverlayShown(true));
+
+/**
+ * The server refused the token (or wants one): retrying cannot help, so every request stops and
+ * the overlay asks for the token, which reopens the page with it in the address.
+ */
+function askForToken() {
+  if (refused) return;
+  refused = true;
+  player.stop();
+  clearTimeout(statsTimer);
+  setOverlayShown(true);
+  statusLine.className = 'error';
+  statusLine.textContent = token
+    ? 'wrong token: the server refused it. Enter the right one:'
+    : 'this mosaic needs a token. Enter it:';
+  numbersLine.textContent = '';
+  tilesLine.replaceChildren();
+  tokenForm.classList.remove('hidden');
+  tokenInput.focus();
+}
+tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const typed = tokenInput.value.trim();
+  if (typed === '') return;
+  location.hash = new URLSearchParams({ token: typed }).toString();
+  location.reload();
 });
 
 let lastFrames = 0;
@@ -30,30 +80,42 @@ async function pollStats() {
   try {
     const response = await fetch('stats', { headers: token ? { Authorization: `Bearer ${token}` } : {} });
     if (response.status === 401) {
-      numbersLine.textContent = 'a token is needed: open this page as /#token=…';
+      askForToken();
       return;
     }
-    const stats = await response.json();
-    const frames = video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
-    const now = performance.now();
-    const shownFps = ((frames - lastFrames) * 1000) / (now - lastAt);
-    lastFrames = frames;
-    lastAt = now;
-    numbersLine.textContent =
-      `${stats.resolution} · server ${stats.fps} fps · shown ${shownFps.toFixed(0)} fps · ` +
-      `${stats.clients} viewer${stats.clients === 1 ? '' : 's'}`;
-    tilesLine.replaceChildren(
-      ...stats.tiles.flatMap((tile, i) => {
-        const span = document.createElement('span');
-        span.className = tile.state;
-        span.textContent = `${tile.camera} ${tile.state} ${tile.fps} fps`;
-        return i === 0 ? [span] : [document.createTextNode(' · '), span];
-      }),
-    );
+    showStats(await response.json());
   } catch {
     numbersLine.textContent = 'stats unavailable';
-  } finally {
-    setTimeout(pollStats, 1000);
   }
+  if (!refused) statsTimer = setTimeout(pollStats, statsIntervalMs);
 }
+
+function showStats(stats) {
+  nameLine.textContent = stats.mosaic ? `mosaic ${stats.mosaic}` : '';
+  document.title = stats.mosaic ? `${stats.mosaic} · camera-mosaic` : 'camera-mosaic';
+  const frames = video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+  const now = performance.now();
+  const shownFps = ((frames - lastFrames) * 1000) / (now - lastAt);
+  lastFrames = frames;
+  lastAt = now;
+  numbersLine.textContent =
+    `${stats.resolution} · server ${stats.fps} fps · shown ${shownFps.toFixed(0)} fps · ` +
+    `${stats.clients} viewer${stats.clients === 1 ? '' : 's'}`;
+  const cameras = new Map((stats.cameras ?? []).map((camera) => [camera.name, camera]));
+  tilesLine.replaceChildren(
+    ...stats.tiles.map((tile) => {
+      const span = document.createElement('span');
+      span.className = tile.state;
+      span.textContent = `${tile.camera} ${tile.state} ${tile.fps} fps${tileReason(tile, cameras)}`;
+      return span;
+    }),
+  );
+}
+
+/** Why a tile shows no live picture: the camera's last error (password masked by the server). */
+function tileReason(tile, cameras) {
+  const why = tile.state === 'live' ? tile.problem : (tile.problem ?? cameras.get(tile.camera)?.lastError);
+  return why ? `: ${why}` : '';
+}
+
 void pollStats();

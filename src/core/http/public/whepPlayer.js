@@ -1,5 +1,6 @@
 // A WHEP client (RFC 9725) for one <video>: offers to receive video, POSTs the offer, applies
 // the answer, and starts over with back-off whenever the connection fails or the picture stalls.
+// A 401 or 403 stops it (state `unauthorized` or `refused`): retrying would be refused again.
 
 const stallCheckMs = 500;
 /**
@@ -57,11 +58,20 @@ export class WhepPlayer {
       pc.onconnectionstatechange = () => this.onConnectionState(pc);
       await pc.setLocalDescription(await pc.createOffer());
       await gatheringDone(pc, 1500);
+      if (pc !== this.pc) return; // stopped, or started over, while gathering
       const response = await fetch(this.endpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'application/sdp', ...this.authorization() },
         body: pc.localDescription.sdp,
       });
+      if (response.status === 401 || response.status === 403) {
+        // A token refused (or missing), or a page the server does not serve: asking again gets
+        // the same answer, so stop and say why.
+        const why = `${response.status}: ${await reason(response)}`;
+        this.stop();
+        this.onstate(response.status === 401 ? 'unauthorized' : 'refused', why);
+        return;
+      }
       if (response.status !== 201) throw new Error(`${response.status}: ${await reason(response)}`);
       this.session = new URL(response.headers.get('Location'), this.endpoint).href;
       await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
