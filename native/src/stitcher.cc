@@ -127,8 +127,7 @@ void Stitcher::RunClock() {
   }
 }
 
-void Stitcher::Tick(int64_t frame_index) {
-  const int64_t tick_start = NowUs();
+void Stitcher::ComposeCanvas(int64_t now_us) {
   std::optional<std::vector<TileOptions>> tiles;
   {
     std::lock_guard<std::mutex> lock(layout_mutex_);
@@ -138,10 +137,18 @@ void Stitcher::Tick(int64_t frame_index) {
   {
     std::lock_guard<std::mutex> lock(canvas_mutex_);
     if (tiles) compositor_.SetTiles(std::move(*tiles));
-    compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, tick_start);
+    compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, now_us);
     problems = compositor_.new_problems();
   }
-  ReportProblems(problems);
+  // Outside the lock: the callback hands over to JS, which may be slow to take it.
+  if (callbacks_.on_tile_problem) {
+    for (const TileProblem& problem : problems) callbacks_.on_tile_problem(problem);
+  }
+}
+
+void Stitcher::Tick(int64_t frame_index) {
+  const int64_t tick_start = NowUs();
+  ComposeCanvas(tick_start);
   const int64_t composed = NowUs();
 
   std::vector<AccessUnit> units;
@@ -199,28 +206,12 @@ void Stitcher::Tick(int64_t frame_index) {
 }
 
 void Stitcher::RestTick() {
-  std::optional<std::vector<TileOptions>> tiles;
-  {
-    std::lock_guard<std::mutex> lock(layout_mutex_);
-    tiles.swap(pending_tiles_);
-  }
-  std::vector<TileProblem> problems;
-  {
-    std::lock_guard<std::mutex> lock(canvas_mutex_);
-    const int64_t now = NowUs();
-    if (tiles) compositor_.SetTiles(std::move(*tiles));
-    compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, now);
-    problems = compositor_.new_problems();
-    output_.compose_us = NowUs() - now;
-    output_.encode_us = 0;
-    output_.idle = true;
-  }
-  ReportProblems(problems);
-}
-
-void Stitcher::ReportProblems(const std::vector<TileProblem>& problems) {
-  if (!callbacks_.on_tile_problem) return;
-  for (const TileProblem& problem : problems) callbacks_.on_tile_problem(problem);
+  const int64_t start = NowUs();
+  ComposeCanvas(start);
+  std::lock_guard<std::mutex> lock(canvas_mutex_);
+  output_.compose_us = NowUs() - start;
+  output_.encode_us = 0;
+  output_.idle = true;
 }
 
 FramePtr Stitcher::CopyCanvas() {

@@ -98,9 +98,10 @@ class Stitcher {
   void Tick(int64_t frame_index);
   // Nothing to encode: neither the main rendition (idle) nor any extra one.
   bool Resting() const { return idle_ && rendition_count_ == 0; }
+  // Takes a pending layout, composes the canvas and reports tiles newly unable to paint.
+  void ComposeCanvas(int64_t now_us);
   // While resting: composes the canvas once, encodes nothing.
   void RestTick();
-  void ReportProblems(const std::vector<TileProblem>& problems);
 
   const StitcherOptions options_;
   const StitcherCallbacks callbacks_;
