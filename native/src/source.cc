@@ -291,7 +291,8 @@ bool Source::OpenDecoder(AVFormatContext* raw, CodecContextPtr* decoder, int* st
   keyframe_seen_ = false;
   connected_at_us_ = NowUs();
   // A new connection is a new baseline: what changed while the camera was away is not motion.
-  if (motion_) motion_ = std::make_unique<MotionDetector>(options_.motion);
+  // Reset in place: Stats() may be reading the detector from another thread right now.
+  if (motion_) motion_->Reset();
   return true;
 }
 
