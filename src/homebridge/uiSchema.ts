@@ -5,6 +5,7 @@ import { mosaicConfigSchema } from '../core/config/mosaicConfigSchema';
 import { mosaicSchema } from '../core/config/mosaicSchema';
 import { outputSchema } from '../core/config/outputSchema';
 import { publishSchema } from '../core/config/publishSchema';
+import { serverSchema } from '../core/config/serverSchema';
 import { DEFAULT_ACCESSORY_NAME, PLATFORM_NAME } from './settings';
 
 /**
@@ -14,14 +15,24 @@ import { DEFAULT_ACCESSORY_NAME, PLATFORM_NAME } from './settings';
  * when it differs from `buildUiSchema()`. Regenerate after a core schema change with
  * the command in this folder's README.md.
  *
- * `server` is left out: Homebridge serves HomeKit, not the HTTP/WebRTC page (the runtime still
- * accepts the key, as in a config file, and ignores it).
+ * Of `server` the form offers only who may use the page from a browser (`corsOrigins`,
+ * `allowedHosts`): Homebridge serves HomeKit, not the HTTP/WebRTC page, but the same config
+ * serves it from the CLI or Node-RED.
  *
- * The Homebridge form differs from JSON Schema in two ways handled here: `required` is a flag on
- * each property (not a list on the object), and it has no if/then/else, so `layout` becomes one
- * flat object whose fields the form shows by preset; the runtime still judges the combination.
+ * The Homebridge form (Angular JSON Schema Form) differs from JSON Schema in ways handled here:
+ * - `required` is a flag on each property (not a list on the object);
+ * - it has no if/then/else, so `layout` becomes one flat object whose fields the form shows by
+ *   preset (`condition`); the runtime still judges the combination;
+ * - it writes every field's `default`, so optional fields show their default as a placeholder
+ *   instead (checkboxes keep theirs: the form writes their state anyway), and optional lists have
+ *   no `minItems`. It still shows one entry of every list from the start (see `list`), whose
+ *   checkboxes write `false`; cleanFormConfig.ts removes that, and what older forms wrote;
+ * - conditions sit in the schema, where they reach each entry of a list through `arrayIndices`;
+ * - descriptions are HTML, so they are escaped (`demo:<lavfi source>`);
+ * - an integer with a minimum and a maximum is a slider unless the layout asks for a number.
  * `mosaics` repeats output, layout, labels and outputs per mosaic; each mosaic is one camera
- * accessory in Apple Home.
+ * accessory in Apple Home. Camera names in layouts are typed, not chosen: the form's lists of
+ * choices are fixed in the schema and cannot follow the cameras configured above.
  */
 
 type Fragment = Readonly<Record<string, unknown>>;
@@ -32,7 +43,6 @@ const copiedKeywords = [
   'type',
   'description',
   'enum',
-  'default',
   'minimum',
   'maximum',
   'multipleOf',
@@ -78,7 +88,7 @@ const titles: Record<string, string> = {
   'layout.fit': 'Fit',
   'layout.holdMs': 'Keep the big tile at least (ms)',
   'layout.quietMs': 'Back to the first camera after no motion for (ms)',
-  'layout.tiles': 'Explicit tiles (leave the layout empty to use these)',
+  'layout.tiles': 'Explicit tiles (with Layout None; optional)',
   'layout.tiles.cameras': 'Timeshare: cameras in turn (instead of one camera)',
   'layout.tiles.rotateMs': 'Timeshare: each camera for (ms)',
   'layout.tiles.stream': 'Stream (auto: the substream when the tile is small)',
@@ -90,6 +100,8 @@ const titles: Record<string, string> = {
   'outputs.host': 'RTP receiver host',
   'outputs.port': 'RTP receiver port',
   'outputs.payloadType': 'RTP payload type',
+  'server.corsOrigins': 'Pages elsewhere that may show and control the mosaic (origins)',
+  'server.allowedHosts': 'Host names browsers reach this machine by (beyond IPs and its own name)',
 };
 
 /** A field's title; inside `mosaics` the same as at the top level. */
@@ -109,6 +121,14 @@ function field(schema: Fragment, path: string, required: boolean): UiProperty {
     if (schema[keyword] !== undefined) result[keyword] = structuredClone(schema[keyword]);
   }
   if (schema.enum !== undefined && schema.type === undefined) result.type = 'string';
+  if (typeof result.description === 'string') result.description = escapeHtml(result.description);
+  Object.assign(result, shownDefault(schema));
+  // An optional list starts empty; the runtime still checks its length once it has entries.
+  if (!required && result.type === 'array') delete result.minItems;
+  // The form draws an integer with both bounds as a slider, on which nobody picks 1920 of 7680
+  // or 4000000 bit/s; only the 1-100 sensitivity stays one.
+  const bounded = result.minimum !== undefined && result.maximum !== undefined;
+  if (result.type === 'integer' && bounded && !path.endsWith('.sensitivity')) result.widget = 'number';
   if (schema.type === 'object' && schema.properties !== undefined) {
     result.properties = fields(schema as { properties: Fragment; required?: readonly string[] }, path);
   }
@@ -116,6 +136,27 @@ function field(schema: Fragment, path: string, required: boolean): UiProperty {
   if (schema.type === 'array' && items !== undefined) result.items = field(items, `${path}[]`, false);
   if (required) result.required = true;
   return result;
+}
+
+/** The form renders descriptions as HTML; ours are plain text. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * How a field shows its default without the form writing it into config.json: a checkbox keeps
+ * `default` (the form writes its state anyway), a text or number field shows it as placeholder,
+ * a choice names it in its description; objects and lists show none.
+ */
+function shownDefault(schema: Fragment): UiProperty {
+  const value = schema.default;
+  if (value === undefined || typeof value === 'object') return {};
+  if (schema.type === 'boolean') return { default: value };
+  if (schema.enum === undefined) return { placeholder: String(value) };
+  const description = typeof schema.description === 'string' ? schema.description : '';
+  if (/\(default\)|default [0-9a-z]/i.test(description)) return {};
+  const said = `Default: ${String(value)}.`;
+  return { description: escapeHtml(description ? `${description} ${said}` : said) };
 }
 
 /** An object schema's properties as form fields. */
@@ -132,85 +173,165 @@ function fields(
   );
 }
 
-/** `layout` flattened: every preset's fields side by side, each shown only for its preset. */
-function layoutField(): UiProperty {
+/** A form condition: shown while `test` (JavaScript over `model` and `arrayIndices`) holds. */
+function shownWhen(test: string): { condition: { functionBody: string } } {
+  return { condition: { functionBody: `return !!(${test});` } };
+}
+
+/** The index of the list entry a condition runs for, at `depth` (0: the outermost list). */
+const entryIndex = (depth: number) => `[].concat(arrayIndices)[${depth}]`;
+
+/** The mosaic entry a condition inside `mosaics[]` runs for. */
+const mosaicEntry = `(model.mosaics && model.mosaics[${entryIndex(0)}])`;
+
+/**
+ * `layout` flattened: every preset's fields side by side, each shown only for its preset (the
+ * conditions read the layout at `model`); explicit tiles only with no preset.
+ */
+function layoutField(model: string): UiProperty {
   const auto = autoLayoutSchema.properties;
+  const when = (presets: readonly string[]) =>
+    shownWhen(`${model} && ${JSON.stringify(presets)}.includes(${model}.preset)`);
+  // One list serves every preset, so its help says what each needs (the core's is grid's alone).
   const cameraList = {
     ...field(gridLayoutSchema.properties.cameras, 'layout.cameras', false),
+    description: escapeHtml(
+      'Names from Cameras above, in order. grid: reading order, all cameras when left empty; ' +
+        'classic4: exactly four (left, top, bottom, right); 1+N and auto: two or more, the first big.',
+    ),
     items: { type: 'string', minLength: 1 },
+    ...when(['grid', 'classic4', '1+N', 'auto']),
   };
   return {
     title: 'Layout',
     type: 'object',
-    description: mosaicConfigSchema.properties.layout.description,
+    description: escapeHtml(mosaicConfigSchema.properties.layout.description),
     properties: {
-      preset: { title: titles['layout.preset'], type: 'string', enum: [...presetNames] },
+      preset: {
+        title: titles['layout.preset'],
+        type: 'string',
+        enum: [...presetNames],
+        description: 'None: a grid of all cameras, or the explicit tiles below when you add some.',
+      },
       cameras: cameraList,
-      camera: { title: titles['layout.camera'], type: 'string', minLength: 1 },
-      rows: field(gridLayoutSchema.properties.rows, 'layout.rows', false),
-      columns: field(gridLayoutSchema.properties.columns, 'layout.columns', false),
-      fit: field(gridLayoutSchema.properties.fit, 'layout.fit', false),
-      holdMs: field(auto.holdMs, 'layout.holdMs', false),
-      quietMs: field(auto.quietMs, 'layout.quietMs', false),
+      camera: {
+        title: titles['layout.camera'],
+        type: 'string',
+        minLength: 1,
+        description: 'A name from Cameras above.',
+        ...when(['focus']),
+      },
+      rows: { ...field(gridLayoutSchema.properties.rows, 'layout.rows', false), ...when(['grid']) },
+      columns: { ...field(gridLayoutSchema.properties.columns, 'layout.columns', false), ...when(['grid']) },
+      fit: { ...field(gridLayoutSchema.properties.fit, 'layout.fit', false), ...when(presetNames) },
+      holdMs: { ...field(auto.holdMs, 'layout.holdMs', false), ...when(['auto']) },
+      quietMs: { ...field(auto.quietMs, 'layout.quietMs', false), ...when(['auto']) },
       tiles: {
         title: titles['layout.tiles'],
         type: 'array',
-        minItems: 1,
         maxItems: 64,
-        items: { type: 'object', properties: fields(tileSchema, 'layout.tiles') },
+        items: {
+          type: 'object',
+          properties: tileFields(),
+        },
+        ...shownWhen(`!(${model} && ${model}.preset)`),
       },
     },
   };
 }
 
 /**
- * The layout fieldset's items for the layout at `root` (`layout`, or `mosaics[].layout` inside
- * the mosaics array, whose conditions find their entry through `arrayIndices`).
+ * A tile's fields. Its label and clock are a choice of yes, no or None (the mosaic's setting), not
+ * checkboxes: a checkbox cannot say "the mosaic's setting", and the form writes its `false` into
+ * the empty tile it shows from the start.
  */
-function layoutItems(root: string, model: string): unknown[] {
-  const when = (presets: readonly string[]) => ({
-    functionBody: `return !!(${model} && ${JSON.stringify(presets)}.includes(${model}.preset));`,
-  });
+function tileFields(): Record<string, UiProperty> {
+  const tile = fields(tileSchema, 'layout.tiles');
+  for (const key of ['label', 'clock'] as const) {
+    const description = `${String(tile[key].description)} None: the mosaic's setting.`;
+    tile[key] = { ...tile[key], enum: [true, false], widget: 'select', description };
+  }
+  return tile;
+}
+
+/**
+ * One entry of a "publish to" list: each field of a protocol shows only for it (`entry` finds
+ * the entry in the model).
+ */
+function publishField(path: string, entry: string): UiProperty {
+  const only: Record<string, string> = {
+    url: 'rtsp',
+    transport: 'rtsp',
+    host: 'rtp',
+    port: 'rtp',
+    payloadType: 'rtp',
+  };
+  const properties = fields(publishSchema, path);
+  for (const [key, type] of Object.entries(only)) {
+    Object.assign(properties[key], shownWhen(`${entry} && ${entry}.type === ${JSON.stringify(type)}`));
+  }
+  return { type: 'object', properties };
+}
+
+/** Shown while no mosaic has a name: then each mosaic has its own layout, labels and outputs. */
+const withoutMosaics = shownWhen(
+  '!(model.mosaics && model.mosaics.some(function (m) { return m && m.name; }))',
+);
+
+/**
+ * A list in the form layout. Its entry's fields must be spelled out for the form to draw an Add
+ * button, and then the form shows one entry from the start (a list drawn from the schema alone
+ * has no Add button): that entry writes nothing unless typed in, but its checkboxes write `false`,
+ * which cleanFormConfig.ts removes.
+ */
+function list(key: string, buttonText: string, fieldKeys: readonly unknown[]): Record<string, unknown> {
+  return { key, type: 'array', buttonText, items: [...fieldKeys] };
+}
+
+/**
+ * A closed fieldset, so that a list's first, empty entry stays out of sight until opened. Not
+ * inside a list's entry: there the form would make the fieldset an entry of its own.
+ */
+function collapsed(title: string, items: unknown[]): Record<string, unknown> {
+  return { type: 'fieldset', title, expandable: true, expanded: false, items };
+}
+
+/**
+ * The layout fieldset's items for the top-level `layout`, or for `mosaics[].layout` when `model`
+ * is undefined: inside a mosaic's entry the tiles cannot sit in a closed fieldset.
+ */
+function layoutItems(root: string, model?: string): unknown[] {
+  const tile = ['camera', 'x', 'y', 'width', 'height', 'fit', 'stream', 'label', 'clock'];
+  const tiles = list(`${root}.tiles`, 'Add tile', [
+    ...tile.map((key) => `${root}.tiles[].${key}`),
+    // A timeshare tile: these cameras in turn instead of `camera`.
+    list(`${root}.tiles[].cameras`, 'Add camera to rotate through', [`${root}.tiles[].cameras[]`]),
+    `${root}.tiles[].rotateMs`,
+  ]);
   return [
     `${root}.preset`,
-    {
-      key: `${root}.cameras`,
-      type: 'array',
-      buttonText: 'Add camera name',
-      items: [`${root}.cameras[]`],
-      condition: when(['grid', 'classic4', '1+N', 'auto']),
-    },
-    { key: `${root}.camera`, condition: when(['focus']) },
-    { key: `${root}.rows`, condition: when(['grid']) },
-    { key: `${root}.columns`, condition: when(['grid']) },
-    { key: `${root}.holdMs`, condition: when(['auto']) },
-    { key: `${root}.quietMs`, condition: when(['auto']) },
-    { key: `${root}.fit`, condition: when(presetNames) },
-    {
-      key: `${root}.tiles`,
-      type: 'array',
-      buttonText: 'Add tile',
-      items: [
-        ...['camera', 'x', 'y', 'width', 'height', 'fit', 'stream', 'label', 'clock'].map(
-          (key) => `${root}.tiles[].${key}`,
-        ),
-        // A timeshare tile: these cameras in turn instead of `camera`.
-        {
-          key: `${root}.tiles[].cameras`,
-          type: 'array',
-          buttonText: 'Add camera to rotate through',
-          items: [`${root}.tiles[].cameras[]`],
+    list(`${root}.cameras`, 'Add camera name', [`${root}.cameras[]`]),
+    ...['camera', 'rows', 'columns', 'holdMs', 'quietMs', 'fit'].map((key) => `${root}.${key}`),
+    model === undefined
+      ? tiles
+      : {
+          ...collapsed('Explicit tiles (optional)', [tiles]),
+          ...shownWhen(`!(${model} && ${model}.preset)`),
         },
-        `${root}.tiles[].rotateMs`,
-      ],
-      condition: { functionBody: `return !(${model} && ${model}.preset);` },
-    },
   ];
+}
+
+/** The "publish to" list at `root` (`outputs` or `mosaics[].outputs`). */
+function publishItems(root: string): Record<string, unknown> {
+  return list(
+    root,
+    'Add media server',
+    Object.keys(publishSchema.properties).map((key) => `${root}[].${key}`),
+  );
 }
 
 /** Form layout: cameras first, then the picture's arrangement, then encoder settings, then mosaics. */
 function formLayout(): unknown[] {
-  const mosaicModel = 'model.mosaics && model.mosaics[arrayIndices] && model.mosaics[arrayIndices].layout';
   return [
     'name',
     {
@@ -219,19 +340,17 @@ function formLayout(): unknown[] {
       orderable: true,
       buttonText: 'Add camera',
       items: [
-        'cameras[].name',
-        'cameras[].url',
-        'cameras[].transport',
-        'cameras[].subUrl',
-        'cameras[].title',
+        // Every camera field (a new one shows without a change here), motion's last.
+        ...Object.keys(cameraSchema.properties)
+          .filter((key) => key !== 'motion')
+          .map((key) => `cameras[].${key}`),
         'cameras[].motion.enabled',
         'cameras[].motion.sensitivity',
-        {
-          key: 'cameras[].motion.masks',
-          type: 'array',
-          buttonText: 'Add area to ignore',
-          items: ['x', 'y', 'width', 'height'].map((key) => `cameras[].motion.masks[].${key}`),
-        },
+        list(
+          'cameras[].motion.masks',
+          'Add area to ignore',
+          ['x', 'y', 'width', 'height'].map((key) => `cameras[].motion.masks[].${key}`),
+        ),
       ],
     },
     {
@@ -240,58 +359,60 @@ function formLayout(): unknown[] {
       expandable: true,
       expanded: true,
       items: layoutItems('layout', 'model.layout'),
+      ...withoutMosaics,
     },
     {
       type: 'fieldset',
       title: 'Labels',
       expandable: true,
       items: Object.keys(labelsSchema.properties).map((key) => `labels.${key}`),
+      ...withoutMosaics,
     },
     {
       type: 'fieldset',
       title: 'Output',
       expandable: true,
       items: Object.keys(outputSchema.properties).map((key) => `output.${key}`),
+      ...withoutMosaics,
     },
     {
       type: 'fieldset',
       title: 'Publish to media servers',
       expandable: true,
-      items: [
-        {
-          key: 'outputs',
-          type: 'array',
-          buttonText: 'Add media server',
-          items: Object.keys(publishSchema.properties).map((key) => `outputs[].${key}`),
-        },
-      ],
+      items: [publishItems('outputs')],
+      ...withoutMosaics,
     },
     {
       type: 'fieldset',
       title: 'Several mosaics',
       description:
-        'Each mosaic is its own camera in Apple Home over the same cameras (each decoded once). ' +
-        'With mosaics, leave Layout, Labels, Output and Publish above empty: each mosaic has its own.',
+        'Each mosaic is its own camera in Apple Home over the same cameras (each decoded once), ' +
+        'with its own layout, labels, output and media servers. A mosaic counts once it has a name.',
       expandable: true,
       items: [
         {
-          key: 'mosaics',
-          type: 'array',
-          orderable: true,
-          buttonText: 'Add mosaic',
-          items: [
+          ...list('mosaics', 'Add mosaic', [
             'mosaics[].name',
-            ...layoutItems('mosaics[].layout', mosaicModel),
+            ...layoutItems('mosaics[].layout'),
             ...Object.keys(labelsSchema.properties).map((key) => `mosaics[].labels.${key}`),
             ...Object.keys(outputSchema.properties).map((key) => `mosaics[].output.${key}`),
-            {
-              key: 'mosaics[].outputs',
-              type: 'array',
-              buttonText: 'Add media server',
-              items: Object.keys(publishSchema.properties).map((key) => `mosaics[].outputs[].${key}`),
-            },
-          ],
+            publishItems('mosaics[].outputs'),
+          ]),
+          orderable: true,
         },
+      ],
+    },
+    {
+      type: 'fieldset',
+      title: 'Web page (browsers)',
+      description: escapeHtml(
+        "Who may use the mosaic's page and API from a browser when this config also serves it " +
+          '(camera-mosaic --config, Node-RED); the Homebridge plugin itself serves HomeKit only.',
+      ),
+      expandable: true,
+      items: [
+        list('server.corsOrigins', 'Add origin', ['server.corsOrigins[]']),
+        list('server.allowedHosts', 'Add host name', ['server.allowedHosts[]']),
       ],
     },
     { type: 'fieldset', title: 'Advanced', expandable: true, items: ['staleTimeoutMs', 'mainStreamIdleMs'] },
@@ -301,6 +422,57 @@ function formLayout(): unknown[] {
 /** The whole `config.schema.json` document. */
 export function buildUiSchema(): Record<string, unknown> {
   const core = mosaicConfigSchema.properties;
+  const schema: UiProperty = {
+    type: 'object',
+    properties: {
+      name: { title: 'Accessory name', type: 'string', default: DEFAULT_ACCESSORY_NAME, required: true },
+      cameras: {
+        ...field(core.cameras, 'cameras', true),
+        items: { type: 'object', properties: fields(cameraSchema, 'cameras') },
+      },
+      layout: layoutField('model.layout'),
+      labels: field(core.labels, 'labels', false),
+      output: { title: 'Output', type: 'object', properties: fields(outputSchema, 'output') },
+      staleTimeoutMs: field(core.staleTimeoutMs, 'staleTimeoutMs', false),
+      mainStreamIdleMs: field(core.mainStreamIdleMs, 'mainStreamIdleMs', false),
+      server: {
+        title: 'Web page',
+        type: 'object',
+        properties: fields(
+          {
+            properties: {
+              corsOrigins: serverSchema.properties.corsOrigins,
+              allowedHosts: serverSchema.properties.allowedHosts,
+            },
+          },
+          'server',
+        ),
+      },
+      outputs: {
+        ...field(core.outputs, 'outputs', false),
+        items: publishField('outputs', `(model.outputs && model.outputs[${entryIndex(0)}])`),
+      },
+      mosaics: {
+        ...field(core.mosaics, 'mosaics', false),
+        items: {
+          type: 'object',
+          properties: {
+            ...fields({ properties: { name: mosaicSchema.properties.name }, required: ['name'] }, 'mosaics'),
+            layout: layoutField(`(${mosaicEntry} && ${mosaicEntry}.layout)`),
+            labels: field(mosaicSchema.properties.labels, 'mosaics.labels', false),
+            output: { title: 'Output', type: 'object', properties: fields(outputSchema, 'mosaics.output') },
+            outputs: {
+              ...field(mosaicSchema.properties.outputs, 'mosaics.outputs', false),
+              items: publishField(
+                'mosaics.outputs',
+                `(${mosaicEntry} && ${mosaicEntry}.outputs && ${mosaicEntry}.outputs[${entryIndex(1)}])`,
+              ),
+            },
+          },
+        },
+      },
+    },
+  };
   return {
     pluginAlias: PLATFORM_NAME,
     pluginType: 'platform',
@@ -309,44 +481,7 @@ export function buildUiSchema(): Record<string, unknown> {
       'Several RTSP cameras as one live mosaic camera in Apple Home. Camera URLs may carry ' +
       'credentials (rtsp://user:password@host/path); logs mask the password.',
     footerDisplay: 'Run this platform as a child bridge: encoding video is heavy work.',
-    schema: {
-      type: 'object',
-      properties: {
-        name: { title: 'Accessory name', type: 'string', default: DEFAULT_ACCESSORY_NAME, required: true },
-        cameras: {
-          ...field(core.cameras, 'cameras', true),
-          items: { type: 'object', properties: fields(cameraSchema, 'cameras') },
-        },
-        layout: layoutField(),
-        labels: field(core.labels, 'labels', false),
-        output: { title: 'Output', type: 'object', properties: fields(outputSchema, 'output') },
-        staleTimeoutMs: field(core.staleTimeoutMs, 'staleTimeoutMs', false),
-        mainStreamIdleMs: field(core.mainStreamIdleMs, 'mainStreamIdleMs', false),
-        outputs: {
-          ...field(core.outputs, 'outputs', false),
-          items: { type: 'object', properties: fields(publishSchema, 'outputs') },
-        },
-        mosaics: {
-          ...field(core.mosaics, 'mosaics', false),
-          items: {
-            type: 'object',
-            properties: {
-              ...fields(
-                { properties: { name: mosaicSchema.properties.name }, required: ['name'] },
-                'mosaics',
-              ),
-              layout: layoutField(),
-              labels: field(mosaicSchema.properties.labels, 'mosaics.labels', false),
-              output: { title: 'Output', type: 'object', properties: fields(outputSchema, 'mosaics.output') },
-              outputs: {
-                ...field(mosaicSchema.properties.outputs, 'mosaics.outputs', false),
-                items: { type: 'object', properties: fields(publishSchema, 'mosaics.outputs') },
-              },
-            },
-          },
-        },
-      },
-    },
+    schema,
     layout: formLayout(),
   };
 }

@@ -15,6 +15,7 @@ import { autoLayoutSchema } from '../../src/core/config/layoutSchema';
 import { mosaicSchema } from '../../src/core/config/mosaicSchema';
 import { motionSchema } from '../../src/core/config/motionSchema';
 import { publishSchema } from '../../src/core/config/publishSchema';
+import { serverSchema } from '../../src/core/config/serverSchema';
 import { ConfigError } from '../../src/core/errors';
 import { splitPlatformConfig } from '../../src/homebridge/platformConfig';
 import { PLATFORM_NAME } from '../../src/homebridge/settings';
@@ -23,8 +24,9 @@ import { repoRoot } from '../helpers/homebridgeRunner';
 
 /**
  * config.schema.json (what the Homebridge UI draws) must agree with the ajv schemas the runtime
- * validates with: same fields, limits, defaults and required flags, and every config the form
- * can produce for a sensible user passes validation.
+ * validates with: same fields, limits, defaults (shown, not written) and required flags, and
+ * every config the form can produce for a sensible user passes validation. What the real form
+ * saves is driven in Chromium by settingsForm.test.ts.
  */
 type UiField = Record<string, unknown> & { properties?: Record<string, UiField>; items?: UiField };
 
@@ -36,6 +38,17 @@ const file = JSON.parse(readFileSync(join(repoRoot, 'config.schema.json'), 'utf8
   layout: unknown[];
 };
 const form = file.schema.properties as Record<string, UiField>;
+
+/** A form field with the conditions taken out (they differ only in where they find the entry). */
+function withoutConditions(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutConditions);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'condition')
+      .map(([key, value]) => [key, withoutConditions(value)]),
+  );
+}
 
 const constraintKeywords = [
   'type',
@@ -59,6 +72,30 @@ function constraintsOf(schema: Record<string, unknown>): Record<string, unknown>
   return result;
 }
 
+/**
+ * What the form must show for a core field: the same limits; a default only on a checkbox (the
+ * form writes every `default` into config.json), else as placeholder, or named in the help of a
+ * choice; an optional list without `minItems` (the form would show that many empty entries).
+ */
+function uiConstraintsOf(core: Record<string, unknown>, required: boolean): Record<string, unknown> {
+  const result = constraintsOf(core);
+  const value = result.default;
+  delete result.default;
+  if (value !== undefined && typeof value !== 'object') {
+    if (result.type === 'boolean') result.default = value;
+    else if (result.enum === undefined) result.placeholder = String(value);
+  }
+  if (!required && result.type === 'array') delete result.minItems;
+  return result;
+}
+
+/** The UI field's constraints, its placeholder included. */
+function shownConstraintsOf(ui: Record<string, unknown>): Record<string, unknown> {
+  const result = constraintsOf(ui);
+  if (ui.placeholder !== undefined) result.placeholder = ui.placeholder;
+  return result;
+}
+
 function assertSameFields(
   uiProperties: Record<string, UiField>,
   core: { properties: Record<string, unknown>; required?: readonly string[] },
@@ -71,12 +108,13 @@ function assertSameFields(
   );
   for (const [key, coreField] of Object.entries(core.properties)) {
     const ui = uiProperties[key];
+    const required = (core.required ?? []).includes(key);
     assert.deepEqual(
-      constraintsOf(ui),
-      constraintsOf(coreField as Record<string, unknown>),
+      shownConstraintsOf(ui),
+      uiConstraintsOf(coreField as Record<string, unknown>, required),
       `${where}.${key}`,
     );
-    assert.equal(ui.required === true, (core.required ?? []).includes(key), `${where}.${key}: required flag`);
+    assert.equal(ui.required === true, required, `${where}.${key}: required flag`);
   }
 }
 
@@ -104,20 +142,29 @@ describe('config.schema.json', () => {
     assert.equal(file.singular, true);
   });
 
-  test('offers the core config fields, except the HTTP server Homebridge does not run', () => {
-    const coreKeys = Object.keys(mosaicConfigSchema.properties).filter((k) => k !== 'server');
+  test('offers the core config fields, and of the HTTP server who may use it from a browser', () => {
+    const coreKeys = Object.keys(mosaicConfigSchema.properties);
     assert.deepEqual(Object.keys(form).sort(), ['name', ...coreKeys].sort());
     assert.equal(form.cameras.required, true);
+    const server = form.server.properties ?? {};
+    assert.deepEqual(Object.keys(server).sort(), ['allowedHosts', 'corsOrigins']);
+    for (const key of ['allowedHosts', 'corsOrigins'] as const) {
+      assert.deepEqual(shownConstraintsOf(server[key]), uiConstraintsOf(serverSchema.properties[key], false));
+      assert.deepEqual(server[key].items?.pattern, serverSchema.properties[key].items.pattern);
+    }
   });
 
   test('cameras, output and outputs carry the core limits, defaults and required flags', () => {
     assertSameFields(form.cameras.items?.properties ?? {}, cameraSchema, 'cameras[]');
     assertSameFields(form.output.properties ?? {}, outputSchema, 'output');
     assertSameFields(form.outputs.items?.properties ?? {}, publishSchema, 'outputs[]');
-    assert.deepEqual(constraintsOf(form.outputs), constraintsOf(mosaicConfigSchema.properties.outputs));
     assert.deepEqual(
-      constraintsOf(form.staleTimeoutMs),
-      constraintsOf(mosaicConfigSchema.properties.staleTimeoutMs),
+      shownConstraintsOf(form.outputs),
+      uiConstraintsOf(mosaicConfigSchema.properties.outputs, false),
+    );
+    assert.deepEqual(
+      shownConstraintsOf(form.staleTimeoutMs),
+      uiConstraintsOf(mosaicConfigSchema.properties.staleTimeoutMs, false),
     );
   });
 
@@ -125,8 +172,8 @@ describe('config.schema.json', () => {
     assert.deepEqual(form.layout.properties?.preset.enum, [...presetNames]);
     for (const key of ['holdMs', 'quietMs'] as const) {
       assert.deepEqual(
-        constraintsOf(form.layout.properties?.[key] ?? {}),
-        constraintsOf(autoLayoutSchema.properties[key]),
+        shownConstraintsOf(form.layout.properties?.[key] ?? {}),
+        uiConstraintsOf(autoLayoutSchema.properties[key], false),
       );
     }
   });
@@ -140,7 +187,10 @@ describe('config.schema.json', () => {
       'cameras[].motion.masks[]',
     );
     assertSameFields(form.labels.properties ?? {}, labelsSchema, 'labels');
-    assert.deepEqual(constraintsOf(form.mosaics), constraintsOf(mosaicConfigSchema.properties.mosaics));
+    assert.deepEqual(
+      shownConstraintsOf(form.mosaics),
+      uiConstraintsOf(mosaicConfigSchema.properties.mosaics, false),
+    );
     const mosaic = form.mosaics.items?.properties ?? {};
     assert.deepEqual(Object.keys(mosaic).sort(), Object.keys(mosaicSchema.properties).sort());
     assertSameFields(
@@ -151,15 +201,76 @@ describe('config.schema.json', () => {
     assertSameFields(mosaic.output.properties ?? {}, outputSchema, 'mosaics[].output');
     assertSameFields(mosaic.labels.properties ?? {}, labelsSchema, 'mosaics[].labels');
     assertSameFields(mosaic.outputs.items?.properties ?? {}, publishSchema, 'mosaics[].outputs[]');
-    assert.deepEqual(mosaic.layout, form.layout, 'the same layout fields as the top level');
+    assert.deepEqual(
+      withoutConditions(mosaic.layout),
+      withoutConditions(form.layout),
+      'the same layout fields as the top level (their conditions find the mosaic)',
+    );
   });
 
-  test('the form defaults are the runtime defaults', () => {
-    const defaults = Object.fromEntries(
-      Object.entries(form.output.properties ?? {}).map(([key, field]) => [key, field.default]),
+  test('the defaults the form shows are the runtime defaults', () => {
+    const shown = Object.fromEntries(
+      Object.entries(form.output.properties ?? {}).map(([key, field]) => {
+        const value = field.placeholder as string | undefined;
+        return [key, value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : value];
+      }),
     );
-    assert.deepEqual(mosaicOf({ cameras }).output, defaults);
-    assert.equal(mosaicOf({ cameras }).staleTimeoutMs, form.staleTimeoutMs.default);
+    const { preset, profile, ...numbers } = mosaicOf({ cameras }).output;
+    assert.deepEqual(
+      { ...shown, preset: undefined, profile: undefined },
+      { ...numbers, preset: undefined, profile: undefined },
+    );
+    assert.match(String(form.output.properties?.preset.description), new RegExp(`Default: ${preset}\\.`));
+    assert.match(String(form.output.properties?.profile.description), new RegExp(`${profile} \\(default\\)`));
+    assert.equal(Number(form.staleTimeoutMs.placeholder), mosaicOf({ cameras }).staleTimeoutMs);
+  });
+
+  test('the form writes no default by itself: only checkboxes and the accessory name have one', () => {
+    const withDefault: string[] = [];
+    const walk = (node: UiField, path: string): void => {
+      if (node.default !== undefined && node.type !== 'boolean') withDefault.push(path);
+      for (const [key, child] of Object.entries(node.properties ?? {}))
+        walk(child, path ? `${path}.${key}` : key);
+      if (node.items) walk(node.items, `${path}[]`);
+    };
+    walk(file.schema, '');
+    assert.deepEqual(withDefault, ['name']);
+  });
+
+  test('numbers a user types exactly are number fields, not sliders', () => {
+    const output = form.output.properties ?? {};
+    for (const key of ['width', 'height', 'fps', 'bitrate', 'gop'])
+      assert.equal(output[key].widget, 'number', `output.${key}`);
+    const publish = form.outputs.items?.properties ?? {};
+    for (const key of ['port', 'payloadType'])
+      assert.equal(publish[key].widget, 'number', `outputs[].${key}`);
+    const tile = form.layout.properties?.tiles.items?.properties ?? {};
+    for (const key of ['x', 'y', 'width', 'height'])
+      assert.equal(tile[key].widget, 'number', `tiles[].${key}`);
+    assert.equal(form.cameras.items?.properties?.motion.properties?.sensitivity.widget, undefined);
+  });
+
+  test('help texts are HTML-escaped: the URL help keeps demo:<lavfi source>', () => {
+    const url = String(form.cameras.items?.properties?.url.description);
+    assert.match(url, /demo:&lt;lavfi source&gt;/);
+    assert.match(url, /size=640x360&amp;rate=25/);
+  });
+
+  test("a layout shows each preset's fields only for it, the tiles only with no preset", () => {
+    const layout = form.layout.properties ?? {};
+    const shownFor = (key: string, preset: string | undefined): boolean =>
+      // The form runs these function bodies with the model; so does this test.
+      new Function('model', (layout[key].condition as { functionBody: string }).functionBody)({
+        layout: preset === undefined ? {} : { preset },
+      }) as boolean;
+    assert.equal(shownFor('tiles', undefined), true);
+    assert.equal(shownFor('tiles', 'grid'), false);
+    assert.equal(shownFor('rows', 'grid'), true);
+    assert.equal(shownFor('rows', 'focus'), false);
+    assert.equal(shownFor('camera', 'focus'), true);
+    assert.equal(shownFor('cameras', 'classic4'), true);
+    assert.equal(shownFor('holdMs', '1+N'), false);
+    assert.match(String(layout.cameras.description), /classic4: exactly four/);
   });
 
   const accepted: [string, Record<string, unknown>][] = [
@@ -242,6 +353,16 @@ describe('config.schema.json', () => {
         layout: {},
         outputs: [],
         mosaics: [{ name: 'kitchen' }, { name: 'hall' }],
+      },
+    ],
+    [
+      // The form shows one entry of every list from the start; its checkboxes write `false`.
+      'what homebridge-config-ui-x 5.10 saves for one camera',
+      {
+        name: 'Camera Mosaic',
+        cameras: [{ name: 'door', url: 'rtsp://10.0.0.9/main', motion: { enabled: true } }],
+        labels: { names: false, clock: false },
+        mosaics: [{ labels: { names: false, clock: false } }],
       },
     ],
   ];
