@@ -81,7 +81,12 @@ function cameraLive(name: string): boolean {
 async function viewerRound(index: number): Promise<void> {
   const viewer = await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false });
   try {
-    await waitFor('a first frame', () => viewer.counters.frames > 0, 10_000, 50);
+    await waitFor('a first frame', () => viewer.counters.frames > 0, 10_000, 50).catch((error: Error) => {
+      const { packets, brokenFrames } = viewer.counters;
+      throw new Error(
+        `${error.message} (peer ${viewer.connectionState}, ${packets} packets, ${brokenFrames} broken frames)`,
+      );
+    });
     await sleep(400 + (index % 3) * 300);
   } finally {
     // Half leave with a WHEP DELETE, half vanish as a closed tab does.
