@@ -183,12 +183,17 @@ void Compositor::ComposeTile(TileSlot* slot, const SourceLookup& lookup, int64_t
   const CameraSources* camera = lookup(cameras[index]);
   Source* source = nullptr;
   if (camera) {
-    Source* wanted = ChosenStream(*camera, slot->options.stream, slot->area.width);
+    Source* wanted = resting_ && camera->sub
+                         ? camera->sub.get()
+                         : ChosenStream(*camera, slot->options.stream, slot->area.width);
     wanted->MarkWanted(now_us);
     // While the wanted stream has no picture yet (a main stream being opened, or one that
     // dropped), the camera's other stream stands in: no black flash on a switch.
     Source* other = wanted == camera->main.get() ? camera->sub.get() : camera->main.get();
-    source = wanted->HasFreshFrame() || !other || !other->HasFreshFrame() ? wanted : other;
+    // A closed stream keeps its last frame, which may still count as fresh: no stand-in, and
+    // never chosen over the other stream's live picture until it runs again.
+    auto live = [](Source* stream) { return stream && stream->running() && stream->HasFreshFrame(); };
+    source = live(wanted) || !live(other) ? wanted : other;
   }
   FramePtr frame;
   uint64_t sequence = 0;

@@ -48,6 +48,10 @@ class Compositor {
   // Replaces the tiles and repaints the whole canvas at the next Compose().
   void SetTiles(std::vector<TileOptions> tiles);
   void Compose(const SourceLookup& lookup, int64_t now_us);
+  // Resting (nothing encoded, the canvas kept for snapshots): a camera with a substream is shown
+  // from it, so its main stream, wanted by no tile, is closed after mainStreamIdleMs. Waking, the
+  // substream stands in until the main stream's first picture.
+  void SetResting(bool resting) { resting_ = resting; }
 
   const AVFrame* canvas() const { return canvas_.get(); }
   // When each frame painted by the last Compose() arrived (µs, av_gettime_relative clock;
@@ -96,6 +100,7 @@ class Compositor {
   FramePtr canvas_;
   std::vector<TileSlot> slots_;
   bool repaint_all_ = true;
+  bool resting_ = false;
   int64_t tiles_set_at_us_ = 0;  // timeshare tiles rotate from here
   std::vector<int64_t> painted_arrivals_;
   std::vector<TileProblem> new_problems_;

@@ -127,7 +127,7 @@ void Stitcher::RunClock() {
   }
 }
 
-void Stitcher::ComposeCanvas(int64_t now_us) {
+void Stitcher::ComposeCanvas(int64_t now_us, bool resting) {
   std::optional<std::vector<TileOptions>> tiles;
   {
     std::lock_guard<std::mutex> lock(layout_mutex_);
@@ -137,6 +137,7 @@ void Stitcher::ComposeCanvas(int64_t now_us) {
   {
     std::lock_guard<std::mutex> lock(canvas_mutex_);
     if (tiles) compositor_.SetTiles(std::move(*tiles));
+    compositor_.SetResting(resting);
     compositor_.Compose([this](const std::string& camera) { return pool_->Find(camera); }, now_us);
     problems = compositor_.new_problems();
   }
@@ -148,7 +149,7 @@ void Stitcher::ComposeCanvas(int64_t now_us) {
 
 void Stitcher::Tick(int64_t frame_index) {
   const int64_t tick_start = NowUs();
-  ComposeCanvas(tick_start);
+  ComposeCanvas(tick_start, false);
   const int64_t composed = NowUs();
 
   std::vector<AccessUnit> units;
@@ -207,7 +208,7 @@ void Stitcher::Tick(int64_t frame_index) {
 
 void Stitcher::RestTick() {
   const int64_t start = NowUs();
-  ComposeCanvas(start);
+  ComposeCanvas(start, true);
   std::lock_guard<std::mutex> lock(canvas_mutex_);
   output_.compose_us = NowUs() - start;
   output_.encode_us = 0;

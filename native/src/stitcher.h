@@ -76,7 +76,8 @@ class Stitcher {
   void RequestKeyframe() { encoder_.RequestKeyframe(); }
 
   // Any thread. Idle: the main encoder stops (nothing encoded, `frames` stops counting); the
-  // canvas is composed every kIdleComposeMs so a snapshot stays current and cameras stay wanted.
+  // canvas is composed every kIdleComposeMs so a snapshot stays current, from substreams where
+  // cameras have them (their main streams close).
   // Renditions, which exist only while someone receives them, keep the clock at full rate.
   // Waking takes effect at once and starts with an IDR, at timestamps that follow wall time.
   void SetIdle(bool idle);
@@ -98,8 +99,9 @@ class Stitcher {
   void Tick(int64_t frame_index);
   // Nothing to encode: neither the main rendition (idle) nor any extra one.
   bool Resting() const { return idle_ && rendition_count_ == 0; }
-  // Takes a pending layout, composes the canvas and reports tiles newly unable to paint.
-  void ComposeCanvas(int64_t now_us);
+  // Takes a pending layout, composes the canvas (from substreams where cameras have them while
+  // `resting`) and reports tiles newly unable to paint.
+  void ComposeCanvas(int64_t now_us, bool resting);
   // While resting: composes the canvas once, encodes nothing.
   void RestTick();
 
