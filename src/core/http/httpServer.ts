@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../logger';
 import { bearerTokenMatches } from './bearerToken';
 import { BrowserGuard } from './browserGuard';
-import { defaultMaxConnections, isDescriptorExhaustion } from './connectionBudget';
+import { answerOverflowWith503, defaultMaxConnections, isDescriptorExhaustion } from './connectionBudget';
 import { enforceHeaderDeadline } from './headerDeadline';
 import { HttpError } from './httpError';
 import { send, sendJson } from './responses';
@@ -29,9 +29,15 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs?: number;
   /** A socket with no traffic either way for this long (a stalled reader) is closed. Default 60000. */
   socketIdleTimeoutMs?: number;
-  /** Connections held at once; more are closed on arrival. Default a quarter of `ulimit -n`. */
+  /**
+   * Connections held at once; more are answered 503 and closed on arrival (and past 32 more,
+   * closed without a word). Default a quarter of `ulimit -n`.
+   */
   maxConnections?: number;
 }
+
+/** Connections past maxConnections that still get a 503 rather than a bare close. */
+const overflowAnswered = 32;
 
 /** Repeated trouble (connections dropped, descriptors out) is logged at most this often. */
 const troubleLogIntervalMs = 10_000;
@@ -46,6 +52,7 @@ export class HttpServer {
   private readonly guard: BrowserGuard;
   private closing: Promise<void> | undefined;
   private readonly troubleLoggedAt = new Map<string, number>();
+  private readonly refusedSocket: (socket: Socket) => boolean;
 
   constructor(
     private readonly routes: readonly Route[],
@@ -63,13 +70,17 @@ export class HttpServer {
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
     this.server.timeout = options.socketIdleTimeoutMs ?? 60_000;
     this.server.maxHeadersCount = 100;
-    this.server.maxConnections = options.maxConnections ?? defaultMaxConnections();
+    const maxConnections = options.maxConnections ?? defaultMaxConnections();
+    this.server.maxConnections = maxConnections + overflowAnswered;
+    this.refusedSocket = answerOverflowWith503(this.server, maxConnections, () =>
+      this.logTrouble('busy', `answering new connections 503: ${maxConnections} open (maxConnections)`),
+    );
     this.server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
     this.server.on('drop', () =>
-      this.logTrouble('drop', `refusing connections: ${this.server.maxConnections} open (maxConnections)`),
+      this.logTrouble('drop', `closing new connections: ${this.server.maxConnections} open`),
     );
   }
 
@@ -113,6 +124,8 @@ export class HttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Already answered 503 on arrival (answerOverflowWith503): the socket is closing.
+    if (this.refusedSocket(req.socket)) return;
     const started = Date.now();
     try {
       const url = requestUrl(req.url ?? '/');
