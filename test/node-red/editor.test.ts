@@ -425,6 +425,25 @@ for (const version of nodeRedVersions) {
           !text.includes('front-pw') && !text.includes('back-pw'),
           'the editor never receives a password',
         );
+
+        // A camera removed takes its password with it; the other keeps playing.
+        const backSlot = (await page.evaluate(
+          `RED.nodes.node('${lockedId}').cameras[1].passwordSlot`,
+        )) as number;
+        assert.equal(stored[`has_password${backSlot}`], true);
+        await openEngineDialog(lockedId, 2);
+        await page.evaluate(
+          `$('#node-config-input-cameras-list').editableList('removeItem', RED.nodes.node('${lockedId}').cameras[1])`,
+        );
+        since = Date.now();
+        await saveAndDeploy();
+        const alone = await bothLiveAfter(since);
+        assert.deepEqual(
+          alone.cameras.map((c) => c.name),
+          ['front'],
+        );
+        const after = await red.get<Record<string, unknown>>(`/credentials/mosaic-engine/${lockedId}`);
+        assert.equal(after[`has_password${backSlot}`], false, "the removed camera's password is gone");
         assert.deepEqual(pageErrors, []);
       },
     );
