@@ -162,39 +162,53 @@ async function measureMosaic(name: string, config: unknown): Promise<IdleRow> {
   };
 }
 
-/** The demo (4 lavfi cameras → 1080p25) and scenario 1 on real RTSP cameras. */
-export async function measureIdle(): Promise<IdleRow[]> {
-  const rows = [await measureMosaic('demo: 4 lavfi cameras → 1920x1080@25', demoConfig())];
+/** Scenario 1's mosaic on real RTSP cameras; with `subWidth`, each camera also has a substream. */
+async function measureRtsp(mainWidth: number, subWidth?: number): Promise<IdleRow> {
   const scenario = scenarios[0];
+  const camera = (width: number) => ({ pattern: 'ball', width, height: (width * 9) / 16, fps: scenario.fps });
+  const mains = Array.from({ length: scenario.cameras }, () => camera(mainWidth));
+  const subs = subWidth === undefined ? [] : mains.map(() => camera(subWidth));
   let cameras: RtspCamera[] = [];
   try {
-    cameras = await startCameras(
-      Array.from({ length: scenario.cameras }, () => ({
-        pattern: 'ball',
-        width: scenario.cameraWidth,
-        height: scenario.cameraHeight,
-        fps: scenario.fps,
+    cameras = await startCameras([...mains, ...subs]);
+    const names = mains.map((_, i) => `cam${i + 1}`);
+    const name =
+      subWidth === undefined
+        ? `RTSP: ${scenario.name}`
+        : `RTSP: 4 cameras ${mainWidth}x${(mainWidth * 9) / 16} + substreams ${subWidth}x${(subWidth * 9) / 16} → classic4 1920x1080@25`;
+    return await measureMosaic(name, {
+      cameras: names.map((camera, i) => ({
+        name: camera,
+        url: cameras[i].url,
+        ...(subWidth === undefined ? {} : { subUrl: cameras[mains.length + i].url }),
       })),
-    );
-    const names = cameras.map((_, i) => `cam${i + 1}`);
-    rows.push(
-      await measureMosaic(`RTSP: ${scenario.name}`, {
-        cameras: names.map((name, i) => ({ name, url: cameras[i].url })),
-        // The main benchmark's encoder settings, so its busy figure compares with that table's.
-        output: {
-          width: scenario.width,
-          height: scenario.height,
-          fps: scenario.fps,
-          ...encoderSettings(scenario),
-          preset: 'ultrafast',
-        },
-        layout: scenario.layout,
-      }),
-    );
+      // The main benchmark's encoder settings, so its busy figure compares with that table's.
+      output: {
+        width: scenario.width,
+        height: scenario.height,
+        fps: scenario.fps,
+        ...encoderSettings(scenario),
+        preset: 'ultrafast',
+      },
+      layout: scenario.layout,
+      mainStreamIdleMs: 1000,
+    });
   } finally {
     await Promise.all(cameras.map((c) => c.stop()));
   }
-  return rows;
+}
+
+/**
+ * The demo (4 lavfi cameras → 1080p25), scenario 1 on real RTSP cameras, and the same with
+ * substreams (the wide tiles show the 720p main streams when busy; idle, only the substreams
+ * are decoded).
+ */
+export async function measureIdle(): Promise<IdleRow[]> {
+  return [
+    await measureMosaic('demo: 4 lavfi cameras → 1920x1080@25', demoConfig()),
+    await measureRtsp(scenarios[0].cameraWidth),
+    await measureRtsp(1280, 320),
+  ];
 }
 
 /** The rows as Markdown, for bench.md and the README. */
