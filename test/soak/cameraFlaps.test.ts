@@ -25,6 +25,7 @@ before(async () => {
     layout: { preset: 'grid', cameras: names },
   });
   await stitcher.start();
+  stitcher.want('soak'); // the output rate is watched throughout: the encoder must not rest
   await waitFor('all live', () => stitcher.stats().cameras.every((c) => c.state === 'live'), 15000);
 });
 
