@@ -151,7 +151,8 @@ function writeConfig(
   block: Record<string, unknown> | undefined,
 ): void {
   const config = {
-    bridge: { name: 'Mosaic UI Bridge', username, port: bridgePort, pin: '031-45-154' },
+    // HAP on loopback only, like the UI (`bind` takes addresses as well as interface names).
+    bridge: { name: 'Mosaic UI Bridge', username, port: bridgePort, pin: '031-45-154', bind: ['127.0.0.1'] },
     accessories: [],
     platforms: [
       { platform: 'config', name: 'Config', port: uiPort, host: '127.0.0.1', auth: 'none' },
