@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as packageMain from '../../src/index';
 import registerCameraMosaic from '../../src/homebridge/index';
-import { packageMainExportsInitializer } from '../helpers/homebridgeRunner';
+import { packageMainExportsInitializer, repoRoot } from '../helpers/homebridgeRunner';
 
 /**
  * What Homebridge loads is the package's main (dist/src/index.js): it must hold the initializer,
@@ -30,4 +32,15 @@ test('loading the plugin does not load homebridge or hap-nodejs (Node-RED loads 
     /node_modules\/(homebridge|hap-nodejs)\//.test(path),
   );
   assert.deepEqual(loaded, []);
+});
+
+test('package.json names an author, a repository and where to report bugs (the plugin card)', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    author?: string;
+    repository?: { url?: string };
+    bugs?: { url?: string };
+  };
+  assert.ok(manifest.author, 'author');
+  assert.match(manifest.repository?.url ?? '', /^git\+https:\/\/github\.com\/.+\.git$/);
+  assert.match(manifest.bugs?.url ?? '', /^https:\/\/github\.com\/.+\/issues$/);
 });
