@@ -8,6 +8,7 @@ import { EnhancedEventEmitter } from '../enhancedEvents';
 import type { Logger } from '../logger';
 import type { FanoutSink, PacketizedAccessUnit } from './h264Fanout';
 import { KeyframeThrottle } from './keyframeThrottle';
+import { checkOfferShape, withoutMdnsCandidates } from './offerChecks';
 import { viewerPeerConfig, type IceOptions } from './peerConfig';
 import { guardPeerTransport, type DropCounters } from './peerTransportGuard';
 import { bindFailureSince } from './udpSocketGuard';
@@ -63,8 +64,6 @@ const firFormat = 4;
 const keyframeRetryMs = 500;
 /** A viewer's keyframe requests reach the encoder at most this often (PLI floods, retries). */
 const viewerKeyframeIntervalMs = 500;
-/** More media sections than a WHEP player sends (video, audio, data) cost werift seconds each. */
-export const maxOfferMediaSections = 4;
 
 /** One browser watching the mosaic: a werift peer with one sendonly H.264 track. */
 export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements FanoutSink {
@@ -118,7 +117,7 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
     try {
       const transceiver = pc.addTransceiver('video', { direction: 'sendonly' });
       // Whatever werift refuses while taking the offer apart is the offer's fault: a 400, not a 500.
-      await negotiate(pc, offerSdp);
+      await negotiate(pc, withoutMdnsCandidates(offerSdp));
       if (transceiver.mid === null || transceiver.rejected || transceiver.pendingRejection) {
         throw new SdpError(
           'the offer has no H.264 video with packetization-mode=1 (profile-level-id 42e01f or 42001f)',
@@ -299,21 +298,6 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
       window.startBytes = bytes;
       window.startedAt = now;
     }
-  }
-}
-
-/** Cheap checks before werift sees the text, so the usual mistakes get a precise reason. */
-function checkOfferShape(sdp: string): void {
-  if (!/^v=0\r?\n/.test(sdp)) throw new SdpError('the body is not SDP (it must start with v=0)');
-  if (!/\nm=video /.test(sdp)) throw new SdpError('the offer has no video section');
-  const sections = sdp.match(/\nm=/g)?.length ?? 0;
-  if (sections > maxOfferMediaSections) {
-    throw new SdpError(
-      `the offer has ${sections} media sections; at most ${maxOfferMediaSections} are answered`,
-    );
-  }
-  for (const attribute of ['ice-ufrag', 'ice-pwd', 'fingerprint']) {
-    if (!sdp.includes(`a=${attribute}:`)) throw new SdpError(`the offer has no a=${attribute}`);
   }
 }
 
