@@ -81,7 +81,7 @@ function cameraLive(name: string): boolean {
 async function viewerRound(index: number): Promise<void> {
   const viewer = await WhepClient.connect(`${engine.url}/whep`, { keepUnits: false });
   try {
-    await waitFor('a first frame', () => viewer.counters.frames > 0, 10_000, 50).catch((error: Error) => {
+    await waitFor('a first frame', () => viewer.counters.frames > 0, 15_000, 50).catch((error: Error) => {
       const { packets, brokenFrames } = viewer.counters;
       throw new Error(
         `${error.message} (peer ${viewer.connectionState}, ${packets} packets, ${brokenFrames} broken frames)`,
