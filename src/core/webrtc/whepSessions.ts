@@ -18,10 +18,10 @@ export interface WhepSessionsOptions {
   /** Keyframe requests of all viewers together reach the encoder at most this often. Default 500. */
   keyframeIntervalMs?: number;
   /**
-   * Viewers answered but not yet connected (ICE/DTLS pending) held at once; default a quarter of
-   * `maxViewers`, at least 4 (a burst of real viewers fits; 20 offers never followed by ICE
-   * locked a default server's 20 seats for 15 s). Past it, a new offer evicts the oldest of
-   * them, so offers never followed by ICE cannot keep real viewers out.
+   * Viewers answered but not yet connected (ICE/DTLS pending) held at once; default half of
+   * `maxViewers`, at least 4: ten real viewers opening at once fit in the default 20, while 20
+   * offers never followed by ICE, which locked all 20 seats for 15 s, now leave half of them
+   * free. Past it, a new offer evicts the oldest of them.
    */
   maxHalfOpen?: number;
   /**
@@ -138,7 +138,7 @@ export class WhepSessions extends EnhancedEventEmitter<WhepSessionsEvents> {
    */
   private makeRoom(): void {
     const { maxViewers } = this.options;
-    const maxHalfOpen = this.options.maxHalfOpen ?? Math.max(4, Math.ceil(maxViewers / 4));
+    const maxHalfOpen = this.options.maxHalfOpen ?? Math.max(4, Math.ceil(maxViewers / 2));
     const present = [...this.viewers.values()].filter((v) => v.state !== 'closed');
     // Map order is insertion order: the oldest half-open viewer first.
     const halfOpen = present.filter((v) => v.state === 'connecting');
