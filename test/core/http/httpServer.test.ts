@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { RTCPeerConnection, useVP8 } from 'werift';
 import { Engine } from '../../../src/core/engine';
+import { HttpServer } from '../../../src/core/http/httpServer';
+import { createLogger } from '../../../src/core/logger';
 import { h264Codecs } from '../../../src/core/webrtc/peerConfig';
 import { waitFor } from '../../helpers/wait';
 import { WhepClient } from '../../helpers/whepClient';
@@ -255,4 +258,41 @@ test('WHEP: a viewer beyond maxViewers gets 503; DELETE ends a session, a second
   assert.equal((await request(path, { method: 'DELETE', headers: auth })).status, 200);
   await waitFor('0 clients', () => engine.stats().clients === 0, 3000);
   assert.equal((await request(path, { method: 'DELETE', headers: auth })).status, 404);
+});
+
+test('past maxConnections a new connection gets a 503 at once, and is served again once one closes', async () => {
+  const lines: string[] = [];
+  const server = new HttpServer(
+    [{ method: 'GET', path: /^\/ping$/, public: true, handle: ({ res }) => void res.end('pong') }],
+    { host: '127.0.0.1', port: 0, logger: createLogger('http', recordingSink(lines)), maxConnections: 2 },
+  );
+  const { port } = await server.listen();
+  const idle = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+  try {
+    await Promise.all(idle.map((s) => new Promise((resolve) => s.once('connect', resolve))));
+    await waitFor('the server to hold both', () => server.port > 0 && idle.every((s) => !s.destroyed), 1000);
+    const askedAt = Date.now();
+    const busy = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers.get('retry-after'), '5');
+    assert.ok(Date.now() - askedAt < 2000, `answered after ${Date.now() - askedAt} ms`);
+    assert.equal(
+      lines.filter((l) => /answering new connections 503: 2 open/.test(l)).length,
+      1,
+      lines.join('\n'),
+    );
+    idle.pop()?.destroy();
+    const served = await waitFor(
+      'a free slot',
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/ping`).catch(() => undefined);
+        return response?.status === 200 ? response : undefined;
+      },
+      3000,
+    );
+    assert.equal(await served.text(), 'pong');
+  } finally {
+    for (const socket of idle) socket.destroy();
+    await server.close();
+  }
 });
