@@ -119,7 +119,8 @@ log_path=$reports/ubsan"
 done
 
 if ((${#failed[@]})); then
-  echo "sanitizers: FAILED: ${failed[*]}" >&2
+  echo "sanitizers: FAILED:" >&2
+  printf '  %s\n' "${failed[@]}" >&2
   exit 1
 fi
 echo "sanitizers: clean (${sanitizers[*]})"
