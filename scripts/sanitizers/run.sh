@@ -16,6 +16,8 @@ cd "$(dirname "$0")/../.."
 sanitizers=(${SANITIZERS:-thread address})
 reports=${SANITIZER_REPORTS:-$(mktemp -d /tmp/camera-mosaic-sanitizers.XXXXXX)}
 mkdir -p "$reports"
+# A reused folder must not carry an earlier run's reports into this one's verdict.
+rm -f "$reports"/tsan.* "$reports"/asan.* "$reports"/ubsan.*
 tests=(dist/test/sanitizers/droppedWhileStopping.test.js dist/test/sanitizers/mediaStress.test.js)
 stress_ms=${SANITIZER_STRESS_MS:-30000}
 # A hang is a failure too (two threads joining one media thread hang the JS thread): each file
