@@ -28,10 +28,11 @@ int DecoderThreadsFor(int width, int height) {
 // A redirect to the same place again and again would otherwise be followed until the deadline.
 constexpr int kMaxRedirects = 3;
 
-// What camera-mosaic documents: H.264, H.265 and MJPEG cameras; rawvideo is lavfi's (demo:).
+// What camera-mosaic documents: H.264, H.265 and MJPEG cameras. Demo cameras come from lavfi,
+// which hands out rawvideo up to FFmpeg 6.0 and wrapped AVFrames from 6.1 on (Debian 13's 7.1).
 bool IsDocumentedCodec(AVCodecID codec, bool demo) {
   return codec == AV_CODEC_ID_H264 || codec == AV_CODEC_ID_HEVC || codec == AV_CODEC_ID_MJPEG ||
-         (demo && codec == AV_CODEC_ID_RAWVIDEO);
+         (demo && (codec == AV_CODEC_ID_RAWVIDEO || codec == AV_CODEC_ID_WRAPPED_AVFRAME));
 }
 
 }  // namespace
