@@ -10,19 +10,16 @@ namespace mosaic {
 
 class BlockingWorker : public Napi::AsyncWorker {
  public:
-  BlockingWorker(Napi::Env env, std::function<void()> work, std::function<void()> on_done)
-      : Napi::AsyncWorker(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        work_(std::move(work)),
-        on_done_(std::move(on_done)) {}
   // `owner`: the JS object whose native half `work` and `on_done` use (a wrap's stop()). It is
   // held until `on_done` has run: a caller may drop its last reference as soon as it has the
   // promise, and the garbage collector must not finalize the object (and stop it a second time,
   // from the JS thread, while `work` is still stopping it) under the worker.
   BlockingWorker(Napi::Object owner, std::function<void()> work, std::function<void()> on_done)
-      : BlockingWorker(owner.Env(), std::move(work), std::move(on_done)) {
-    owner_ = Napi::Persistent(owner);
-  }
+      : Napi::AsyncWorker(owner.Env()),
+        deferred_(Napi::Promise::Deferred::New(owner.Env())),
+        work_(std::move(work)),
+        on_done_(std::move(on_done)),
+        owner_(Napi::Persistent(owner)) {}
   Napi::Promise Promise() const { return deferred_.Promise(); }
   void Execute() override {
     work_();

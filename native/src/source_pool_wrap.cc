@@ -118,7 +118,8 @@ Napi::Value SourcePoolWrap::Start(const Napi::CallbackInfo& info) {
 Napi::Value SourcePoolWrap::Stop(const Napi::CallbackInfo& info) {
   std::shared_ptr<SourcePool> pool = pool_;
   auto* worker = new BlockingWorker(
-      info.Env(), [pool] { if (pool) pool->Stop(); }, [this] { ReleaseCallbacks(); });
+      info.This().As<Napi::Object>(), [pool] { if (pool) pool->Stop(); },
+      [this] { ReleaseCallbacks(); });
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

@@ -170,7 +170,7 @@ Napi::Value StitcherWrap::Stop(const Napi::CallbackInfo& info) {
   // than whenever the garbage collector finds this object.
   std::shared_ptr<Stitcher> stitcher = stitcher_;
   auto* worker = new BlockingWorker(
-      info.Env(), [stitcher] { if (stitcher) stitcher->Stop(); },
+      info.This().As<Napi::Object>(), [stitcher] { if (stitcher) stitcher->Stop(); },
       [this] {
         ReleaseCallbacks();
         stitcher_.reset();
