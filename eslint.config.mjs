@@ -1,4 +1,5 @@
-// typescript-eslint over src/ and test/; core never imports the adapters (STYLE.md, after go2rtc).
+// typescript-eslint over src/ and test/; core never imports the faces
+// (docs/ARCHITECTURE.md, "The control path": a face only translates).
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(

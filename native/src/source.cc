@@ -19,8 +19,9 @@ bool StartsWith(const std::string& text, const char* prefix) {
   return text.rfind(prefix, 0) == 0;
 }
 
-// Deliberate decoder threading (see DESIGN.md): every camera already has a thread, and frame
-// threading adds a frame of latency per thread, so only very large streams get a second thread.
+// Deliberate decoder threading (docs/ARCHITECTURE.md, "Why it is fast"): every camera already has
+// a thread, and frame threading adds a frame of latency per thread, so only very large streams get
+// a second thread.
 int DecoderThreadsFor(int width, int height) {
   return static_cast<int64_t>(width) * height > 1920 * 1088 ? 2 : 1;
 }

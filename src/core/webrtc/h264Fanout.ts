@@ -32,7 +32,7 @@ const maxRtpPayloadBytes = 1200;
 
 /**
  * Packetizes each access unit once and hands the same packets to every viewer, so the cost of a
- * viewer is its SRTP encryption alone (DESIGN.md, "What the peers teach about speed").
+ * viewer is its SRTP encryption alone (docs/ARCHITECTURE.md, "Why it is fast").
  */
 export class H264Fanout {
   private readonly packetizer = new H264Packetizer({
