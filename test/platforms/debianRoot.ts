@@ -292,6 +292,18 @@ function mountsUnder(dir: string): string[] {
 }
 
 /**
+ * Starts making every platform root and does not wait: setup.sh --test calls it before the
+ * prebuilt addons' long compile, so on a fresh machine the downloads overlap that compile instead
+ * of coming after it. Needs debootstrap and qemu already installed (setup.sh installs them).
+ */
+export function makeRootsInBackground(): string | undefined {
+  const unavailable = rootUnavailable();
+  if (unavailable) return unavailable;
+  for (const spec of Object.values(platformRoots)) makeInBackground(spec);
+  return undefined;
+}
+
+/**
  * Starts making a root and does not wait: its lock makes a later open() of the same root wait for
  * this maker, and a failure is made again, and reported, by that open(). Bounded by timeout(1).
  */
