@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { quadrantColours } from '../../helpers/colourMosaic';
+import { startRtspFixture, streamName, type RtspFixture } from './rtspFixture';
+
+let fixture: RtspFixture | undefined;
+
+before(async () => {
+  fixture = await startRtspFixture();
+});
+
+after(async () => {
+  await fixture?.stop();
+});
+
+async function decodeWithFfmpeg(transport: 'tcp' | 'udp', frames: number) {
+  const url = `${fixture?.base}${streamName}`;
+  const ppm = await runFfmpeg(
+    [
+      '-rtsp_transport',
+      transport,
+      '-i',
+      url,
+      '-frames:v',
+      String(frames),
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'ppm',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { timeoutMs: 20_000 },
+  );
+  return parsePpmStream(ppm);
+}
+
+for (const transport of ['tcp', 'udp'] as const) {
+  test(`ffmpeg over ${transport} decodes 640x360 frames with every colour in its tile`, async () => {
+    const frames = await decodeWithFfmpeg(transport, 10);
+    assert.equal(frames.length, 10);
+    for (const frame of frames) {
+      assert.equal(`${frame.width}x${frame.height}`, '640x360');
+      assert.deepEqual(quadrantColours(frame), ['red', 'lime', 'blue', 'yellow']);
+    }
+    const stats = fixture?.server.stats();
+    assert.ok((stats?.streams[streamName].bytesSent ?? 0) > 0, 'bytes counted');
+  });
+}
