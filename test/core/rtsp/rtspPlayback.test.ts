@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
-import { quadrantColours } from '../../helpers/colourMosaic';
+import { colours, quadrantColours } from '../../helpers/colourMosaic';
+import { gstPull } from './gstClient';
 import { startRtspFixture, streamName, type RtspFixture } from './rtspFixture';
 
 let fixture: RtspFixture | undefined;
@@ -47,5 +48,20 @@ for (const transport of ['tcp', 'udp'] as const) {
     }
     const stats = fixture?.server.stats();
     assert.ok((stats?.streams[streamName].bytesSent ?? 0) > 0, 'bytes counted');
+  });
+}
+
+for (const protocol of ['tcp', 'udp'] as const) {
+  test(`GStreamer's rtspsrc over ${protocol} decodes 640x360 frames with every colour in its tile`, async () => {
+    const frames = await gstPull(`${fixture?.base}${streamName}`, { protocol, frames: 10 });
+    assert.equal(frames.length, 10);
+    const expected = [colours.red, colours.lime, colours.blue, colours.yellow];
+    for (const frame of frames) {
+      assert.equal(`${frame.width}x${frame.height}`, '640x360');
+      frame.quadrants.forEach((rgb, i) => {
+        const distance = Math.max(...rgb.map((c, channel) => Math.abs(c - expected[i][channel])));
+        assert.ok(distance <= 60, `quadrant ${i}: ${rgb.join(',')} is not ${expected[i].join(',')}`);
+      });
+    }
   });
 }
