@@ -113,6 +113,11 @@ export class RtspServer extends EnhancedEventEmitter<RtspServerEvents> implement
     return typeof address === 'object' && address !== null ? address.port : 0;
   }
 
+  /** The UDP pair RTP and RTCP are sent from, once listening (none when it could not be bound). */
+  get udpPorts(): readonly [number, number] | undefined {
+    return this.udp?.ports;
+  }
+
   /** Opens the TCP port and the UDP pair; resolves once both are bound (UDP is best effort). */
   async listen(): Promise<void> {
     if (this.closed) throw new InvalidStateError('rtsp server closed');
