@@ -1,5 +1,44 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
+/** The built-in RTSP server's settings, when it is on. */
+export const rtspServerSchema = {
+  type: 'object',
+  properties: {
+    port: {
+      description: 'TCP port of the RTSP server (RTP over UDP uses a pair of ports the system picks).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 8554,
+    },
+    host: {
+      description: 'Address to listen on; server.host when left out.',
+      type: 'string',
+      minLength: 1,
+    },
+    username: {
+      description: 'With password: every RTSP client needs them (Basic or Digest authentication).',
+      type: 'string',
+      minLength: 1,
+    },
+    password: {
+      description: 'With username: every RTSP client needs them. A secret: never logged.',
+      type: 'string',
+      minLength: 1,
+    },
+    maxClients: {
+      description: 'RTSP clients served at once, over all mosaics; more get 503.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 20,
+    },
+  },
+  dependencies: { username: ['password'], password: ['username'] },
+  errorReasons: { dependencies: 'username and password go together: set both or neither' },
+  additionalProperties: false,
+} as const;
+
 /** The HTTP server that serves the player page, WHEP, /stats and /snapshot.jpg. */
 export const serverSchema = {
   type: 'object',
@@ -59,6 +98,17 @@ export const serverSchema = {
       maximum: 1000,
       default: 20,
     },
+    rtsp: {
+      description:
+        'The built-in RTSP server: each mosaic at rtsp://host:port/<mosaic name>, the first also ' +
+        'at /mosaic, for NVRs, VLC and home hubs. Off unless set (false or left out): it opens ' +
+        "another port showing every camera, and 8554 is MediaMTX's default, often running beside " +
+        'us as the target of `outputs`. With server.token set it needs username and password, so ' +
+        'it is never more open than the HTTP server.',
+      if: { type: 'object' },
+      then: rtspServerSchema,
+      else: { const: false, errorReasons: { const: 'must be false or an object (port, host, username, …)' } },
+    },
     iceAddresses: {
       description:
         'Extra addresses offered to browsers as ICE candidates, e.g. the public IP behind NAT ' +
@@ -68,8 +118,28 @@ export const serverSchema = {
       default: [],
     },
   },
+  // An RTSP server without credentials beside a token-protected HTTP server would show the
+  // cameras to anyone the token keeps out.
+  if: { required: ['token', 'rtsp'], properties: { rtsp: { type: 'object' } } },
+  then: {
+    properties: {
+      rtsp: {
+        type: 'object',
+        required: ['username', 'password'],
+        errorReasons: { required: 'is required when server.token is set (else RTSP would be open to all)' },
+      },
+    },
+  },
   additionalProperties: false,
 } as const;
 
-/** The server settings after validation: all but `token` present. */
-export type ServerConfig = FromSchema<typeof serverSchema>;
+/** The RTSP server's settings after validation: port and maxClients present. */
+export type RtspServerConfig = FromSchema<typeof rtspServerSchema>;
+
+/**
+ * The server settings after validation: all but `token` and `rtsp` present. `rtsp` spelled out:
+ * json-schema-to-ts cannot type its if/then/else.
+ */
+export type ServerConfig = Omit<FromSchema<typeof serverSchema>, 'rtsp'> & {
+  rtsp?: false | RtspServerConfig;
+};
