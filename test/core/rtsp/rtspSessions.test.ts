@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { after, before, test } from 'node:test';
+import { createLogger } from '../../../src/core/logger';
+import { RtspServer } from '../../../src/core/rtsp/rtspServer';
+import type { RtspStreamSource } from '../../../src/core/rtsp/rtspStream';
+import type { AccessUnit } from '../../../src/core/stitcher/stitcher';
+import { recordingSink } from '../../helpers/colourMosaic';
+import { sleep, waitFor } from '../../helpers/wait';
+import { RawRtspClient } from './rawRtspClient';
+
+/**
+ * Session life without an encoder: a source of made-up units (SPS, PPS and an IDR every 25th,
+ * else a P slice; the server never decodes them) at 25 per second, and one that never delivers.
+ */
+const startCode = Buffer.from([0, 0, 0, 1]);
+const sps = Buffer.from([0x67, 0x42, 0xc0, 0x1f, 0xda, 0x02, 0x80, 0xbf]);
+const pps = Buffer.from([0x68, 0xce, 0x3c, 0x80]);
+const idr = Buffer.concat([Buffer.from([0x65, 0x88]), Buffer.alloc(3000, 0x11)]);
+const slice = Buffer.from([0x41, 0x9a, 0x22, 0x33]);
+
+class TickingSource implements RtspStreamSource {
+  subscriptions = 0;
+  keyframeRequests = 0;
+  private readonly listeners = new Set<(unit: AccessUnit) => void>();
+  private frame = 0;
+  private readonly timer = setInterval(() => this.tick(), 40);
+
+  subscribe(onUnit: (unit: AccessUnit) => void): () => void {
+    this.subscriptions++;
+    this.listeners.add(onUnit);
+    return () => this.listeners.delete(onUnit);
+  }
+
+  get subscribed(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  requestKeyframe(): void {
+    this.keyframeRequests++;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    const keyframe = this.frame % 25 === 0;
+    const data = keyframe
+      ? Buffer.concat([startCode, sps, startCode, pps, startCode, idr])
+      : Buffer.concat([startCode, slice]);
+    const unit = { data, pts: this.frame * 3600, keyframe };
+    this.frame++;
+    for (const listener of this.listeners) listener(unit);
+  }
+}
+
+const source = new TickingSource();
+const silent: RtspStreamSource = { subscribe: () => () => undefined, requestKeyframe: () => undefined };
+const logLines: string[] = [];
+const server = new RtspServer({
+  port: 0,
+  host: '127.0.0.1',
+  sessionTimeoutMs: 2000,
+  describeTimeoutMs: 800,
+  logger: createLogger('rtsp', recordingSink(logLines)),
+});
+let base = '';
+
+before(async () => {
+  server.addStream('ticks', source);
+  server.addStream('silent', silent);
+  server.addAlias('mosaic', 'ticks');
+  await server.listen();
+  base = `rtsp://127.0.0.1:${server.port}/`;
+});
+
+after(async () => {
+  await server.close();
+  source.stop();
+});
+
+/** A UDP receiver on an even/odd pair, counting RTP and RTCP datagrams. */
+async function udpReceiver(): Promise<{
+  rtp: UdpSocket;
+  rtcp: UdpSocket;
+  ports: [number, number];
+  counts: number[];
+}> {
+  for (;;) {
+    const rtp = createSocket('udp4');
+    await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', resolve));
+    const port = rtp.address().port;
+    const rtcp = createSocket('udp4');
+    const bound = await new Promise<boolean>((resolve) => {
+      rtcp.once('error', () => resolve(false));
+      rtcp.bind(port + 1, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      const counts = [0, 0];
+      rtp.on('message', () => counts[0]++);
+      rtcp.on('message', () => counts[1]++);
+      return { rtp, rtcp, ports: [port, port + 1], counts };
+    }
+    rtp.close();
+  }
+}
+
+async function playUdp(client: RawRtspClient, ports: [number, number], path = 'ticks'): Promise<string> {
+  const setup = await client.request('SETUP', `${base}${path}/trackID=0`, {
+    Transport: `RTP/AVP;unicast;client_port=${ports[0]}-${ports[1]}`,
+  });
+  assert.equal(setup.status, 200);
+  assert.match(setup.headers.get('transport') ?? '', /server_port=\d+-\d+/);
+  assert.match(setup.headers.get('session') ?? '', /;timeout=2$/);
+  const session = setup.headers.get('session')?.split(';')[0] ?? '';
+  assert.equal((await client.request('PLAY', `${base}${path}`, { Session: session })).status, 200);
+  return session;
+}
+
+test('a UDP session without keep-alives is reaped after the session timeout; one with them lives on', async () => {
+  const quiet = await udpReceiver();
+  const kept = await udpReceiver();
+  const quietClient = await RawRtspClient.connect(server.port);
+  const keptClient = await RawRtspClient.connect(server.port);
+  try {
+    await playUdp(quietClient, quiet.ports);
+    const keptSession = await playUdp(keptClient, kept.ports, 'mosaic');
+    await waitFor('RTP arriving', () => quiet.counts[0] > 10 && kept.counts[0] > 10, 5000, 20);
+    const keepAlive = setInterval(
+      () => void keptClient.request('GET_PARAMETER', base, { Session: keptSession }),
+      700,
+    );
+    try {
+      await waitFor('the quiet session reaped', () => logLines.some((l) => l.includes('(timed out)')), 6000);
+      const before = [quiet.counts[0], kept.counts[0]];
+      await sleep(1000);
+      assert.equal(quiet.counts[0], before[0], 'no more RTP to the reaped session');
+      assert.ok(kept.counts[0] > before[1] + 10, 'the kept session still receives');
+      assert.equal(server.stats().streams['ticks'].clients, 1);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  } finally {
+    quietClient.destroy();
+    keptClient.destroy();
+    for (const socket of [quiet.rtp, quiet.rtcp, kept.rtp, kept.rtcp]) socket.close();
+  }
+  await waitFor('every session gone', () => server.stats().sessions === 0, 5000);
+  await waitFor('the source unsubscribed', () => !source.subscribed, 2000);
+});
+
+test('the source is followed only while someone plays, a player asks for a keyframe and gets sender reports', async () => {
+  assert.equal(source.subscribed, false);
+  const requestsBefore = source.keyframeRequests;
+  const client = await RawRtspClient.connect(server.port);
+  try {
+    const setup = await client.request('SETUP', `${base}ticks/trackID=0`, {
+      Transport: 'RTP/AVP/TCP;unicast',
+    });
+    assert.match(setup.headers.get('transport') ?? '', /interleaved=0-1/);
+    assert.equal(source.subscribed, false, 'SETUP alone subscribes nothing');
+    const session = setup.headers.get('session')?.split(';')[0] ?? '';
+    await client.request('PLAY', `${base}ticks`, { Session: session });
+    await waitFor('RTP arriving', () => (client.packets.get(0) ?? 0) > 5, 3000, 20);
+    assert.ok(source.subscribed);
+    assert.ok(source.keyframeRequests > requestsBefore, 'a keyframe was asked for');
+    // RFC 3550 §6.4.1: sender reports on the RTCP channel, every 5 s.
+    await waitFor('an RTCP sender report', () => (client.packets.get(1) ?? 0) > 0, 7000, 50);
+    assert.equal((await client.request('PAUSE', `${base}ticks`, { Session: session })).status, 200);
+    assert.equal(source.subscribed, false, 'paused: unsubscribed');
+    assert.equal((await client.request('TEARDOWN', `${base}ticks`, { Session: session })).status, 200);
+    assert.equal((await client.request('PLAY', `${base}ticks`, { Session: session })).status, 454);
+  } finally {
+    client.destroy();
+  }
+});
+
+test('DESCRIBE of a stream that delivers nothing is a 503 after the describe timeout', async () => {
+  const client = await RawRtspClient.connect(server.port);
+  try {
+    const startedAt = Date.now();
+    const response = await client.request('DESCRIBE', `${base}silent`);
+    assert.equal(response.status, 503);
+    assert.ok(Date.now() - startedAt >= 700, 'it waited for a keyframe first');
+    const ticks = await client.request('DESCRIBE', `${base}mosaic`);
+    assert.equal(ticks.status, 200, 'the alias is described');
+    assert.match(ticks.body, /profile-level-id=42c01f/);
+    assert.match(
+      ticks.body,
+      new RegExp(`sprop-parameter-sets=${sps.toString('base64')},${pps.toString('base64')}`),
+    );
+    assert.equal(ticks.headers.get('content-base'), `${base}mosaic/`);
+  } finally {
+    client.destroy();
+  }
+});
+
+test('a connection that sets nothing up is closed after the session timeout', async () => {
+  const client = await RawRtspClient.connect(server.port);
+  assert.equal((await client.request('OPTIONS', '*')).status, 200);
+  const startedAt = Date.now();
+  await client.closed;
+  const elapsedMs = Date.now() - startedAt;
+  assert.ok(elapsedMs >= 1800 && elapsedMs < 5000, `closed after ${elapsedMs} ms (timeout 2000)`);
+});
