@@ -46,7 +46,8 @@ export class RtspConnection {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private partialSince: number | undefined;
-  private lastRequestAt = Date.now();
+  /** Since when the connection has had no session (it opened, or its last one ended). */
+  private sessionlessSince = Date.now();
   private closingSince: number | undefined;
 
   constructor(
@@ -70,12 +71,14 @@ export class RtspConnection {
   }
 
   /**
-   * Ends a connection that sent half a request for `headerTimeoutMs` (slowloris), sat idle with
-   * no session for `idleTimeoutMs`, or did not read its last answer.
+   * Ends a connection that sent half a request for `headerTimeoutMs` (slowloris), had no session
+   * for `idleTimeoutMs` whatever it sent (players set one up at once; a stranger's keep-alives
+   * must not hold a connection slot for ever), or did not read its last answer.
    */
   tick(now: number, headerTimeoutMs: number, idleTimeoutMs: number): void {
+    if (this.sessions.size > 0 || this.pending > 0) this.sessionlessSince = now;
     const late = this.partialSince !== undefined && now - this.partialSince > headerTimeoutMs;
-    const idle = this.sessions.size === 0 && this.pending === 0 && now - this.lastRequestAt > idleTimeoutMs;
+    const idle = now - this.sessionlessSince > idleTimeoutMs;
     const stuck = this.closingSince !== undefined && now - this.closingSince > closeGraceMs;
     if (late || idle || stuck) this.socket.destroy();
   }
@@ -97,7 +100,6 @@ export class RtspConnection {
       this.closeWith(rtspResponse(input.status, input.cseq, { Connection: 'close' }, `${input.reason}\r\n`));
       return;
     }
-    this.lastRequestAt = Date.now();
     if (++this.pending > maxPendingRequests) {
       this.socket.destroy();
       return;

@@ -63,6 +63,7 @@ export interface RtspServerStats {
 /** RTCP sender reports every 5 s (RFC 3550 §6.2's minimum interval). */
 const reportIntervalMs = 5000;
 const tickMs = 1000;
+const maxSessionsPerConnection = 4;
 
 /**
  * An RTSP/1.0 server (RFC 2326) for named H.264 streams at `rtsp://host:port/<name>`, with RTP
@@ -223,6 +224,11 @@ export class RtspServer extends EnhancedEventEmitter<RtspServerEvents> implement
     if (this.sessions.size >= this.options.maxClients) {
       this.rejected.full++;
       return { status: 503, reason: `at most ${this.options.maxClients} RTSP clients` };
+    }
+    // A player sets up one session per connection (one track); a stranger must not take every slot.
+    if (connection.sessions.size >= maxSessionsPerConnection) {
+      this.rejected.full++;
+      return { status: 503, reason: `at most ${maxSessionsPerConnection} sessions per connection` };
     }
     const common = {
       id: randomBytes(8).toString('hex'),

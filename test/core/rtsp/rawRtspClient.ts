@@ -48,10 +48,19 @@ export class RawRtspClient {
   nextResponse(timeoutMs = 10_000): Promise<RawResponse> {
     const ready = this.responses.shift();
     if (ready) return Promise.resolve(ready);
+    if (this.socket.destroyed) return Promise.reject(new Error('connection closed'));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no RTSP response within ${timeoutMs} ms`)), timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        this.socket.off('close', onClose);
+        reject(error);
+      };
+      const onClose = () => fail(new Error('connection closed before the response'));
+      const timer = setTimeout(() => fail(new Error(`no RTSP response within ${timeoutMs} ms`)), timeoutMs);
+      this.socket.once('close', onClose);
       this.waiting = (response) => {
         clearTimeout(timer);
+        this.socket.off('close', onClose);
         resolve(response);
       };
     });
