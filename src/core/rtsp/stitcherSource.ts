@@ -1,4 +1,5 @@
 import type { Stitcher } from '../stitcher/stitcher';
+import type { RtspServer } from './rtspServer';
 import type { RtspStreamSource } from './rtspStream';
 
 /** What the RTSP server uses of a Stitcher. */
@@ -22,4 +23,20 @@ export function stitcherStreamSource(stitcher: StitcherLike): RtspStreamSource {
     requestKeyframe: () => stitcher.requestKeyframe(),
     size: { width, height },
   };
+}
+
+/** Where the first mosaic is also served, as `/` is its page. */
+export const firstMosaicAlias = 'mosaic';
+
+/** What `serveMosaics` adds to. */
+export type RtspStreamHost = Pick<RtspServer, 'addStream' | 'addAlias'>;
+
+/**
+ * Serves every mosaic at `/<name>` and the first also at `/mosaic` (unless a mosaic has that
+ * name): the whole wiring of an RTSP server to a config's mosaics, in config order.
+ */
+export function serveMosaics(server: RtspStreamHost, mosaics: ReadonlyMap<string, StitcherLike>): void {
+  for (const [name, stitcher] of mosaics) server.addStream(name, stitcherStreamSource(stitcher));
+  const first = mosaics.keys().next();
+  if (!first.done && !mosaics.has(firstMosaicAlias)) server.addAlias(firstMosaicAlias, first.value);
 }

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { createLogger } from '../../../src/core/logger';
 import { RtspServer } from '../../../src/core/rtsp/rtspServer';
 import type { RtspStreamSource } from '../../../src/core/rtsp/rtspStream';
+import { serveMosaics, type StitcherLike } from '../../../src/core/rtsp/stitcherSource';
 import type { AccessUnit } from '../../../src/core/stitcher/stitcher';
 import { recordingSink } from '../../helpers/colourMosaic';
 import { sleep, waitFor } from '../../helpers/wait';
@@ -207,4 +208,57 @@ test('a connection that sets nothing up is closed after the session timeout, kee
   }
   const elapsedMs = Date.now() - startedAt;
   assert.ok(elapsedMs >= 1800 && elapsedMs < 5000, `closed after ${elapsedMs} ms (timeout 2000)`);
+});
+
+test('serveMosaics serves every mosaic by name and the first at /mosaic, holding a lease while watched', () => {
+  const leases: string[] = [];
+  const fakeStitcher = (width: number) => {
+    const listeners = new Set<(unit: AccessUnit) => void>();
+    return {
+      listeners,
+      on: (_event: 'accessunit', listener: (unit: AccessUnit) => void) => listeners.add(listener),
+      off: (_event: 'accessunit', listener: (unit: AccessUnit) => void) => listeners.delete(listener),
+      want: (reason: string) => {
+        leases.push(reason);
+        return () => leases.splice(leases.indexOf(reason), 1);
+      },
+      requestKeyframe: () => undefined,
+      mosaic: { output: { width, height: 360 } },
+    };
+  };
+  const added: string[] = [];
+  const sources = new Map<string, RtspStreamSource>();
+  const host = {
+    addStream: (name: string, s: RtspStreamSource) => {
+      added.push(name);
+      sources.set(name, s);
+    },
+    addAlias: (alias: string, name: string) => added.push(`${alias}→${name}`),
+  };
+  const kitchen = fakeStitcher(640);
+  const garden = fakeStitcher(1280);
+  serveMosaics(
+    host,
+    new Map([
+      ['kitchen', kitchen],
+      ['garden', garden],
+    ]) as unknown as ReadonlyMap<string, StitcherLike>,
+  );
+  assert.deepEqual(added, ['kitchen', 'garden', 'mosaic→kitchen']);
+  assert.deepEqual(sources.get('garden')?.size, { width: 1280, height: 360 });
+  const unsubscribe = sources.get('kitchen')?.subscribe(() => undefined);
+  assert.deepEqual(leases, ['rtsp']);
+  assert.equal(kitchen.listeners.size, 1);
+  unsubscribe?.();
+  assert.deepEqual(leases, []);
+  assert.equal(kitchen.listeners.size, 0);
+  added.length = 0;
+  serveMosaics(
+    host,
+    new Map([
+      ['garden', garden],
+      ['mosaic', kitchen],
+    ]) as unknown as ReadonlyMap<string, StitcherLike>,
+  );
+  assert.deepEqual(added, ['garden', 'mosaic'], 'a mosaic named "mosaic" keeps its name');
 });
