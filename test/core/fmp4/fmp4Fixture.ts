@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Fmp4Stream } from '../../../src/core/fmp4/fmp4Stream';
+import type { EncodedAccessUnit } from '../../../src/core/fmp4/fmp4Muxer';
+import { Fmp4Stream, type StitcherLike } from '../../../src/core/fmp4/fmp4Stream';
 import { HlsOutput, type HlsOutputOptions } from '../../../src/core/hls/hlsOutput';
 import { createLogger } from '../../../src/core/logger';
 import { MseServer, type MseServerOptions } from '../../../src/core/mse/mseServer';
@@ -25,6 +26,11 @@ export interface Fmp4FixtureOptions {
   idleAfterMs?: number;
   mse?: MseServerOptions;
   hls?: HlsOutputOptions;
+  /**
+   * Filler bytes (NAL type 12, which decoders skip, H.264 §7.4.2.7) after every unit: the
+   * solid-colour mosaic alone is a few kbit/s, too little to fill a stalled reader's socket.
+   */
+  padBytes?: number;
   /** Other routes (a test page); true when it answered. */
   extra?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
@@ -39,7 +45,7 @@ export async function startFmp4Fixture(options: Fmp4FixtureOptions = {}): Promis
     logger: createLogger('stitcher', recordingSink(logLines)),
     idleAfterMs: options.idleAfterMs,
   });
-  const stream = new Fmp4Stream(stitcher);
+  const stream = new Fmp4Stream(options.padBytes ? padded(stitcher, options.padBytes) : stitcher);
   const mse = new MseServer(stream, { logger: createLogger('mse', recordingSink(logLines)), ...options.mse });
   const hls = new HlsOutput(stream, { logger: createLogger('hls', recordingSink(logLines)), ...options.hls });
   const server = createServer((request, response) => {
@@ -66,4 +72,33 @@ export async function startFmp4Fixture(options: Fmp4FixtureOptions = {}): Promis
   }
   const { port } = server.address() as AddressInfo;
   return { stitcher, stream, mse, hls, server, base: `http://127.0.0.1:${port}`, logLines, stop };
+}
+
+/** The Stitcher as the fMP4 stream sees it, each access unit followed by filler data. */
+function padded(stitcher: Stitcher, bytes: number): StitcherLike {
+  const filler = Buffer.concat([
+    Buffer.from([0, 0, 0, 1, 0x0c]),
+    Buffer.alloc(bytes, 0xff),
+    Buffer.from([0x80]),
+  ]);
+  type Listener = (unit: EncodedAccessUnit) => void;
+  const wrapped = new Map<Listener, Listener>();
+  const like = {
+    mosaic: stitcher.mosaic,
+    want: (reason: string) => stitcher.want(reason),
+    requestKeyframe: () => stitcher.requestKeyframe(),
+    on(_event: 'accessunit', listener: Listener) {
+      const wrapper: Listener = (unit) => listener({ ...unit, data: Buffer.concat([unit.data, filler]) });
+      wrapped.set(listener, wrapper);
+      stitcher.on('accessunit', wrapper);
+      return like;
+    },
+    off(_event: 'accessunit', listener: Listener) {
+      const wrapper = wrapped.get(listener);
+      if (wrapper) stitcher.off('accessunit', wrapper);
+      wrapped.delete(listener);
+      return like;
+    },
+  };
+  return like as unknown as StitcherLike;
 }

@@ -1,0 +1,250 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Fmp4Stream, Unsubscribe } from '../fmp4/fmp4Stream';
+import type { Fmp4Init } from '../fmp4/fmp4Muxer';
+import { createLogger, type Logger } from '../logger';
+import type { Release } from '../stitcher/demand';
+import { mediaPlaylist } from './hlsPlaylist';
+import { HlsSegmenter } from './hlsSegmenter';
+
+export interface HlsOutputOptions {
+  /** With no request this long, HLS stops: lease released, segments freed. Default 30000. */
+  idleStopMs?: number;
+  /** Segments listed in the playlist. Default 4. */
+  playlistSegments?: number;
+  /** A segment ends at the first keyframe at least this long after it began. Default 1000. */
+  minSegmentMs?: number;
+  /** A segment growing past this is dropped (bounded memory). Default 16 MiB. */
+  maxSegmentBytes?: number;
+  /** How long the first playlist request waits for the first segment. Default 10000. */
+  firstSegmentWaitMs?: number;
+  logger?: Logger;
+}
+
+export interface HlsOutputStats {
+  /** Segmenting now (someone asked within `idleStopMs`). */
+  active: boolean;
+  /** Players seen (by address and user agent) in the last 10 s. */
+  clients: number;
+  segments: number;
+  /** Bytes of segments held in memory. */
+  bytesHeld: number;
+  requests: number;
+  bytesSent: number;
+  /** Times HLS started after being idle. */
+  starts: number;
+}
+
+/** A player polls its playlist about every target duration; one not seen this long has left. */
+const clientSeenMs = 10_000;
+
+/**
+ * HLS with fMP4 segments for one mosaic (RFC 8216), serving `index.m3u8`, `init.mp4` (and
+ * `init-<id>.mp4` for an older SPS still in the window) and `<n>.m4s`. It starts on the first
+ * request (an `hls` lease, a keyframe request) and stops after `idleStopMs` without one: a
+ * mosaic nobody watches over HLS costs nothing for it. The HTTP layer routes
+ * `/hls/<subpath>` here after its token check (a player cannot always send a header: accept
+ * `?token=`).
+ */
+export class HlsOutput {
+  private readonly segmenter: HlsSegmenter;
+  private readonly options: Required<Omit<HlsOutputOptions, 'logger'>>;
+  private readonly logger: Logger;
+  private readonly seen = new Map<string, number>();
+  private readonly inits = new Map<number, Fmp4Init>();
+  private waiters: (() => void)[] = [];
+  private run: { release: Release; unsubscribe: Unsubscribe; timer: NodeJS.Timeout } | undefined;
+  private lastRequestAt = 0;
+  private targetDurationS = 1;
+  private closed = false;
+  private totals = { requests: 0, bytesSent: 0, starts: 0 };
+
+  constructor(
+    private readonly stream: Fmp4Stream,
+    options: HlsOutputOptions = {},
+  ) {
+    this.options = {
+      idleStopMs: options.idleStopMs ?? 30_000,
+      playlistSegments: options.playlistSegments ?? 4,
+      minSegmentMs: options.minSegmentMs ?? 1000,
+      maxSegmentBytes: options.maxSegmentBytes ?? 16 * 1024 * 1024,
+      firstSegmentWaitMs: options.firstSegmentWaitMs ?? 10_000,
+    };
+    this.logger = options.logger ?? createLogger('hls');
+    this.segmenter = new HlsSegmenter({
+      minSegmentMs: this.options.minSegmentMs,
+      // RFC 8216 §6.2.2: a segment gone from the playlist stays fetchable a while longer.
+      keptSegments: this.options.playlistSegments + 3,
+      maxSegmentBytes: this.options.maxSegmentBytes,
+    });
+  }
+
+  /** Answers a request for `subpath` (`index.m3u8`, `init.mp4`, `<n>.m4s`) of this mosaic's HLS. */
+  handle(request: IncomingMessage, response: ServerResponse, subpath: string): void {
+    this.serve(request, response, subpath).catch((error: unknown) => {
+      this.logger.warn(`request for ${subpath} failed: ${String(error)}`);
+      if (!response.headersSent) reply(response, 500, 'text/plain', Buffer.from('internal error\n'));
+      else response.destroy();
+    });
+  }
+
+  stats(): HlsOutputStats {
+    this.forgetClients(Date.now());
+    return {
+      active: this.run !== undefined,
+      clients: this.seen.size,
+      segments: this.segmenter.segments.length,
+      bytesHeld: this.segmenter.bytes,
+      ...this.totals,
+    };
+  }
+
+  /** Stops segmenting and answers no more; idempotent. */
+  close(): void {
+    this.closed = true;
+    this.stop('closing');
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse, subpath: string): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      reply(response, 405, 'text/plain', Buffer.from('method not allowed\n'));
+      return;
+    }
+    if (this.closed) {
+      reply(response, 503, 'text/plain', Buffer.from('closing\n'));
+      return;
+    }
+    const now = Date.now();
+    this.totals.requests++;
+    this.lastRequestAt = now;
+    // Bounded: a flood of made-up user agents cannot grow it past 1000 entries.
+    if (this.seen.size < 1000)
+      this.seen.set(`${request.socket.remoteAddress} ${request.headers['user-agent'] ?? ''}`, now);
+    if (!this.run) this.start();
+    const name = subpath.replace(/^\/+/, '').split('?')[0];
+    if (name === 'index.m3u8') {
+      if (this.windowed().length === 0 && !(await this.firstSegment())) {
+        response.setHeader('Retry-After', '2');
+        reply(response, 503, 'text/plain', Buffer.from('no segment yet\n'));
+        return;
+      }
+      const playlist = mediaPlaylist(this.windowed(), this.targetDurationS);
+      this.send(request, response, 'application/vnd.apple.mpegurl', Buffer.from(playlist), 'no-cache');
+      return;
+    }
+    const init = /^init(?:-(\d+))?\.mp4$/.exec(name);
+    if (init) {
+      const wanted = init[1] === undefined ? this.newestInit() : this.inits.get(Number(init[1]));
+      if (!wanted && init[1] === undefined && (await this.firstSegment())) {
+        this.send(request, response, 'video/mp4', this.newestInit()?.data, 'max-age=60');
+        return;
+      }
+      this.send(request, response, 'video/mp4', wanted?.data, 'max-age=60');
+      return;
+    }
+    const segment = /^(\d+)\.m4s$/.exec(name);
+    if (segment) {
+      const found = this.segmenter.segments.find((s) => s.sequence === Number(segment[1]));
+      // A segment never changes: a player or proxy may keep it.
+      this.send(request, response, 'video/mp4', found?.data, 'max-age=60');
+      return;
+    }
+    reply(response, 404, 'text/plain', Buffer.from('not found\n'));
+  }
+
+  private send(
+    request: IncomingMessage,
+    response: ServerResponse,
+    type: string,
+    body: Buffer | undefined,
+    cache: string,
+  ): void {
+    if (!body) {
+      reply(response, 404, 'text/plain', Buffer.from('not found (gone from the window, or HLS restarted)\n'));
+      return;
+    }
+    response.setHeader('Cache-Control', cache);
+    if (request.method === 'HEAD') {
+      response.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length }).end();
+      return;
+    }
+    this.totals.bytesSent += body.length;
+    reply(response, 200, type, body);
+  }
+
+  private windowed() {
+    return this.segmenter.segments.slice(-this.options.playlistSegments);
+  }
+
+  private newestInit(): Fmp4Init | undefined {
+    return this.segmenter.segments.at(-1)?.init;
+  }
+
+  /** Resolves true once a segment exists, false after `firstSegmentWaitMs` or a stop. */
+  private firstSegment(): Promise<boolean> {
+    if (this.segmenter.segments.length > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), this.options.firstSegmentWaitMs);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve(ok);
+      };
+      const wake = () => done(this.segmenter.segments.length > 0);
+      this.waiters.push(wake);
+    });
+  }
+
+  private start(): void {
+    this.totals.starts++;
+    this.targetDurationS = Math.ceil(this.stream.gopSeconds + this.options.minSegmentMs / 1000);
+    const release = this.stream.want('hls');
+    const unsubscribe = this.stream.subscribe((fragment) => {
+      const segment = this.segmenter.push(fragment);
+      if (!segment) return;
+      this.inits.set(segment.init.id, segment.init);
+      this.targetDurationS = Math.max(this.targetDurationS, Math.round(segment.durationS));
+      this.forgetInits();
+      for (const wake of [...this.waiters]) wake();
+    });
+    const timer = setInterval(() => this.stopWhenIdle(), Math.min(1000, this.options.idleStopMs / 4));
+    timer.unref();
+    this.run = { release, unsubscribe, timer };
+    this.stream.requestKeyframe();
+    this.logger.info('HLS started: a player asked');
+  }
+
+  private stopWhenIdle(): void {
+    const now = Date.now();
+    this.forgetClients(now);
+    if (now - this.lastRequestAt >= this.options.idleStopMs)
+      this.stop(`no request for ${this.options.idleStopMs} ms`);
+  }
+
+  private stop(why: string): void {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    clearInterval(run.timer);
+    run.unsubscribe();
+    run.release();
+    this.segmenter.clear();
+    this.inits.clear();
+    for (const wake of [...this.waiters]) wake();
+    this.logger.info(`HLS stopped: ${why}`);
+  }
+
+  /** Init segments no kept segment needs any more. */
+  private forgetInits(): void {
+    const needed = new Set(this.segmenter.segments.map((s) => s.init.id));
+    for (const id of this.inits.keys()) if (!needed.has(id)) this.inits.delete(id);
+  }
+
+  private forgetClients(now: number): void {
+    for (const [key, at] of this.seen) if (now - at > clientSeenMs) this.seen.delete(key);
+  }
+}
+
+function reply(response: ServerResponse, status: number, type: string, body: Buffer): void {
+  response.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length }).end(body);
+}
