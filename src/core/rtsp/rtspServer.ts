@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, isIPv4, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { EnhancedEventEmitter } from '../enhancedEvents';
 import { InvalidStateError } from '../errors';
 import { createLogger, type Logger } from '../logger';
@@ -8,57 +8,23 @@ import { RtspConnection, type RtspConnectionHost } from './rtspConnection';
 import { rtspResponse } from './rtspResponse';
 import { RtspSession } from './rtspSession';
 import { RtspStream, type RtspStreamSource, type RtspStreamStats } from './rtspStream';
-import { TcpInterleavedOutput, UdpOutput } from './rtpOutput';
+import type {
+  RtspClientEvent,
+  RtspServerEvents,
+  RtspServerOptions,
+  RtspServerStats,
+} from './rtspServerTypes';
+
+export type {
+  RtspClientEvent,
+  RtspServerEvents,
+  RtspServerOptions,
+  RtspServerStats,
+} from './rtspServerTypes';
+export type { RtspStreamSource, RtspStreamStats } from './rtspStream';
+import { sessionTransport } from './sessionTransport';
 import type { TransportRequest } from './transportHeader';
 import { bindUdpPair, type UdpPair } from './udpPair';
-
-export interface RtspServerOptions {
-  /** TCP port; default 8554, 0 picks a free one. */
-  port?: number;
-  /** Address to listen on; default 0.0.0.0. */
-  host?: string;
-  /** With `password`, every request but OPTIONS needs Basic or Digest credentials. */
-  username?: string;
-  password?: string;
-  /** Sessions at once, over all streams; past it SETUP is a 503. Default 20. */
-  maxClients?: number;
-  /** A UDP session with no request or RTCP for this long is ended. Default 60000. */
-  sessionTimeoutMs?: number;
-  /** A client with more than this queued skips to the next keyframe. Default 2 MiB. */
-  maxBufferedBytes?: number;
-  /** A client congested this long is dropped. Default 10000. */
-  stallDropMs?: number;
-  /** A request must arrive whole within this long of its first byte. Default 10000. */
-  headerTimeoutMs?: number;
-  /** DESCRIBE waits this long for a first keyframe's SPS/PPS. Default 5000. */
-  describeTimeoutMs?: number;
-  logger?: Logger;
-}
-
-export interface RtspClientEvent {
-  stream: string;
-  session: string;
-  address: string;
-  transport: 'tcp' | 'udp';
-}
-
-export interface RtspServerEvents extends Record<string, unknown[]> {
-  clientjoin: [RtspClientEvent];
-  clientleave: [RtspClientEvent & { reason: string }];
-  close: [];
-}
-
-export interface RtspServerStats {
-  /** Sessions receiving media now, over all streams. */
-  clients: number;
-  sessions: number;
-  connections: number;
-  maxClients: number;
-  /** Requests refused: malformed (400/413/505), unauthorized (401), full (503). */
-  rejected: { malformed: number; unauthorized: number; full: number };
-  /** By stream name (aliases not repeated). */
-  streams: Record<string, RtspStreamStats>;
-}
 
 /** RTCP sender reports every 5 s (RFC 3550 §6.2's minimum interval). */
 const reportIntervalMs = 5000;
@@ -230,39 +196,24 @@ export class RtspServer extends EnhancedEventEmitter<RtspServerEvents> implement
       this.rejected.full++;
       return { status: 503, reason: `at most ${maxSessionsPerConnection} sessions per connection` };
     }
-    const common = {
+    const chosen = sessionTransport(transport, connection, this.udp);
+    if (!chosen) return { status: 461, reason: 'RTP over UDP unavailable, use TCP' };
+    const session = new RtspSession({
       id: randomBytes(8).toString('hex'),
       stream,
       remoteAddress: connection.remoteAddress,
+      output: chosen.output,
+      transport: chosen.kind,
+      channels: chosen.channels,
+      clientPorts: chosen.clientPorts,
       maxBufferedBytes: this.options.maxBufferedBytes,
       stallDropMs: this.options.stallDropMs,
-      onStalled: (stalled: RtspSession) => this.onStalled(stalled),
-    };
-    let session: RtspSession;
-    let transportReply: string;
-    // Our packets' SSRC (H264Fanout's packetizer uses 0).
-    const ssrc = 'ssrc=00000000';
-    if (transport.kind === 'udp') {
-      const udp = this.udp;
-      if (!udp) return { status: 461, reason: 'RTP over UDP unavailable, use TCP' };
-      const address =
-        udp.type === 'udp6' && isIPv4(connection.remoteAddress)
-          ? `::ffff:${connection.remoteAddress}`
-          : connection.remoteAddress;
-      const output = new UdpOutput(udp.rtp, udp.rtcp, address, transport.clientPorts);
-      session = new RtspSession({ ...common, output, transport: 'udp', clientPorts: transport.clientPorts });
-      const [rtp, rtcp] = transport.clientPorts;
-      transportReply = `RTP/AVP;unicast;client_port=${rtp}-${rtcp};server_port=${udp.ports.join('-')};${ssrc}`;
-    } else {
-      const channels = transport.channels ?? connection.freeChannels();
-      const output = new TcpInterleavedOutput(connection.socket, channels);
-      session = new RtspSession({ ...common, output, transport: 'tcp', channels });
-      transportReply = `RTP/AVP/TCP;unicast;interleaved=${channels.join('-')};${ssrc}`;
-    }
+      onStalled: (stalled) => this.onStalled(stalled),
+    });
     this.sessions.set(session.id, { session, connection });
     this.logger.info(`client ${connection.remoteAddress} set up ${stream.name} over ${session.transport}`);
     this.safeEmit('clientjoin', this.clientEvent(session));
-    return { session, transportReply };
+    return { session, transportReply: chosen.reply };
   }
 
   closeSession(session: RtspSession, reason: string): void {
