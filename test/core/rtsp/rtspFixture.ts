@@ -21,16 +21,18 @@ export const streamName = 'colours';
 
 /**
  * Starts the stitcher on demo cameras and an RTSP server on 127.0.0.1 port 0 serving it as
- * `colours`; `wrap` may change the source (e.g. pad its units). Stops both in `stop()`, which
- * is safe to call after a failed start.
+ * `colours`; `wrap` may change the source (e.g. pad its units), `idleAfterMs` how soon the
+ * unwatched encoder rests. Stops both in `stop()`, which is safe to call after a failed start.
  */
 export async function startRtspFixture(
   options: RtspServerOptions = {},
   wrap: (source: RtspStreamSource) => RtspStreamSource = (s) => s,
+  idleAfterMs?: number,
 ): Promise<RtspFixture> {
   const logLines: string[] = [];
   const stitcher = new Stitcher(colourMosaicConfig(), {
     logger: createLogger('stitcher', recordingSink(logLines)),
+    idleAfterMs,
   });
   const server = new RtspServer({
     port: 0,
