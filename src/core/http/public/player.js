@@ -1,5 +1,8 @@
 // The player page: plays the mosaic over WHEP and shows a small live overlay (mosaic name, fps,
-// resolution, viewers, tile states and why a camera is offline) polled from /stats. A token,
+// resolution, viewers, tile states and why a camera is offline) polled from /stats. When WebRTC
+// has not shown a frame within a few seconds (UDP blocked), it falls back by itself to MSE over
+// a WebSocket (`mse`, beside `whep`), and back again if that shows nothing; the overlay says
+// which transport plays. A token,
 // when the server wants one, comes from the page's address: /#token=SECRET (the fragment never
 // reaches a server log); a refused or missing one stops every request and asks for it.
 import { WhepPlayer } from './whepPlayer.js';
@@ -14,24 +17,74 @@ const numbersLine = document.getElementById('numbers');
 const tilesLine = document.getElementById('tiles');
 const tokenForm = document.getElementById('token-form');
 const tokenInput = document.getElementById('token');
+const transportLine = document.getElementById('transport');
 
 const statsIntervalMs = 1000;
+/** WebRTC's first trial: without a frame (and not connected) by then, try MSE. */
+const firstWebrtcTrialMs = 3000;
+const maxWebrtcTrialMs = 30000;
+/** MSE without a frame this long: try WebRTC again, for longer each round. */
+const mseTrialMs = 8000;
+let webrtcTrialMs = firstWebrtcTrialMs;
 let statsTimer;
+let switchTimer;
 let refused = false;
 
-const player = new WhepPlayer(video, {
-  endpoint: 'whep',
-  token,
-  onstate: (state, detail) => {
-    if (state === 'unauthorized') {
-      askForToken();
-      return;
-    }
-    statusLine.className = '';
-    statusLine.textContent = detail ? `${state}: ${detail}` : state;
-  },
-});
-player.start();
+function onstate(state, detail) {
+  if (state === 'unauthorized') {
+    askForToken();
+    return;
+  }
+  statusLine.className = '';
+  statusLine.textContent = detail ? `${state}: ${detail}` : state;
+}
+
+const player = new WhepPlayer(video, { endpoint: 'whep', token, onstate });
+/** @type {import('./msePlayer.js').MsePlayer | undefined} */
+let msePlayer;
+
+const shownFrames = () => video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+const playing = () => shownFrames() > 0 || video.videoWidth > 0;
+
+function useWebRtc() {
+  msePlayer?.stop();
+  transportLine.textContent = 'WebRTC';
+  player.start();
+  const trialMs = webrtcTrialMs;
+  webrtcTrialMs = Math.min(webrtcTrialMs * 2, maxWebrtcTrialMs);
+  checkAfter(trialMs, () => {
+    // Connected, and the first picture on its way (a busy machine): give it longer.
+    if (player.connected) checkAfter(trialMs, () => void useMse());
+    else void useMse();
+  });
+}
+
+async function useMse() {
+  let MsePlayer;
+  try {
+    // Loaded only when needed: most viewers never fall back.
+    ({ MsePlayer } = await import('./msePlayer.js'));
+  } catch {
+    // A server without MSE: WebRTC goes on trying by itself.
+    transportLine.textContent = 'WebRTC (no MSE on this server)';
+    return;
+  }
+  if (refused || playing()) return;
+  player.stop();
+  transportLine.textContent = 'MSE (WebRTC did not connect)';
+  msePlayer ??= new MsePlayer(video, { endpoint: 'mse', token, onstate });
+  msePlayer.start();
+  checkAfter(mseTrialMs, useWebRtc);
+}
+
+/** Unless a frame has shown by then (the transport that plays stays), runs `next` after `ms`. */
+function checkAfter(ms, next) {
+  clearTimeout(switchTimer);
+  switchTimer = setTimeout(() => {
+    if (!refused && !playing()) next();
+  }, ms);
+}
+useWebRtc();
 
 function setOverlayShown(shown) {
   overlay.classList.toggle('hidden', !shown);
@@ -54,6 +107,8 @@ function askForToken() {
   if (refused) return;
   refused = true;
   player.stop();
+  msePlayer?.stop();
+  clearTimeout(switchTimer);
   clearTimeout(statsTimer);
   setOverlayShown(true);
   statusLine.className = 'error';

@@ -32,6 +32,11 @@ export class WhepPlayer {
     this.stopped = false;
   }
 
+  /** Whether ICE and DTLS are up (the first picture may still be on its way). */
+  get connected() {
+    return this.pc?.connectionState === 'connected';
+  }
+
   start() {
     this.stopped = false;
     void this.connect();
