@@ -4,7 +4,7 @@ import type { PacketizedAccessUnit } from '../webrtc/h264Fanout';
 
 /** Where one session's RTP and RTCP go. */
 export interface RtpOutput {
-  /** Bytes queued in this process for the client; UDP queues none (the network drops instead). */
+  /** Bytes queued in this process for the client, not yet taken by the kernel. */
   readonly bufferedBytes: number;
   sendUnit(unit: PacketizedAccessUnit): void;
   sendRtcp(packet: Buffer): void;
@@ -70,7 +70,13 @@ export class TcpInterleavedOutput implements RtpOutput {
  * as a way to flood a third party).
  */
 export class UdpOutput implements RtpOutput {
-  readonly bufferedBytes = 0;
+  /**
+   * Datagrams the kernel would not take yet, queued by libuv for the shared socket: past the
+   * bound every UDP client skips to a keyframe, since the host's own uplink is full.
+   */
+  get bufferedBytes(): number {
+    return this.rtpSocket.getSendQueueSize();
+  }
 
   constructor(
     private readonly rtpSocket: UdpSocket,
