@@ -16,7 +16,9 @@ before(async () => {
 });
 
 after(async () => {
+  const stats = JSON.stringify(fixture?.server.stats());
   await fixture?.stop();
+  assert.ok(!stats.includes(password), 'the password is not in stats');
   // Checked last: every test's requests, good and bad, have been logged by now.
   assert.ok(!fixture?.logLines.some((line) => line.includes(password)), 'the password is never logged');
 });
