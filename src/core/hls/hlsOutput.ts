@@ -23,7 +23,10 @@ export interface HlsOutputOptions {
 export interface HlsOutputStats {
   /** Segmenting now (someone asked within `idleStopMs`). */
   active: boolean;
-  /** Players seen (by address and user agent) in the last 10 s. */
+  /**
+   * HTTP connections that asked in the last 10 s: about one per player (ffmpeg and hls.js
+   * keep theirs alive; a browser may open a second).
+   */
   clients: number;
   segments: number;
   /** Bytes of segments held in memory. */
@@ -117,9 +120,9 @@ export class HlsOutput {
     const now = Date.now();
     this.totals.requests++;
     this.lastRequestAt = now;
-    // Bounded: a flood of made-up user agents cannot grow it past 1000 entries.
+    // Bounded: a flood of connections cannot grow it past 1000 entries.
     if (this.seen.size < 1000)
-      this.seen.set(`${request.socket.remoteAddress} ${request.headers['user-agent'] ?? ''}`, now);
+      this.seen.set(`${request.socket.remoteAddress} ${request.socket.remotePort}`, now);
     if (!this.run) this.start();
     const name = subpath.replace(/^\/+/, '').split('?')[0];
     if (name === 'index.m3u8') {

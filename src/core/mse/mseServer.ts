@@ -59,6 +59,8 @@ export class MseServer extends EnhancedEventEmitter<MseServerEvents> {
   private readonly pingTimer: NodeJS.Timeout;
   private release: Release | undefined;
   private nextId = 1;
+  /** Upgrades under way: they count against `maxClients` too. */
+  private upgrading = 0;
   private closed = false;
   private totals = { bytesSent: 0, skips: 0, drops: 0, refused: 0 };
 
@@ -87,14 +89,24 @@ export class MseServer extends EnhancedEventEmitter<MseServerEvents> {
 
   /** Takes an HTTP upgrade already routed (and authorized) to this mosaic's MSE endpoint. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.closed || this.clients.size >= this.maxClients) {
+    if (this.closed || this.clients.size + this.upgrading >= this.maxClients) {
       this.totals.refused++;
       socket.end(
         'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
       );
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.add(ws, request.socket.remoteAddress ?? ''));
+    this.upgrading++;
+    // ws answers a malformed upgrade with 400 itself and never calls back: release the seat then.
+    const settle = () => {
+      socket.off('close', settle);
+      this.upgrading--;
+    };
+    socket.once('close', settle);
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      settle();
+      this.add(ws, request.socket.remoteAddress ?? '');
+    });
   }
 
   stats(): MseServerStats {
