@@ -1,6 +1,6 @@
 /**
  * hls.js (from npm, not ours) in Chromium plays the colour mosaic's HLS: fMP4 segments through
- * MSE, 640x360, frames flowing, every colour in its tile.
+ * MSE, 640x360, frames flowing, every colour in its tile, low-latency (parts) close to live.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -15,7 +15,7 @@ const hlsPage = `<!doctype html><video autoplay muted playsinline></video>
 <script>
   const video = document.querySelector('video');
   const errors = (window.hlsErrors = []);
-  const hls = new Hls();
+  const hls = (window.hls = new Hls());
   hls.on(Hls.Events.ERROR, (_event, data) => errors.push(data.details + (data.fatal ? ' (fatal)' : '')));
   hls.loadSource('hls/index.m3u8');
   hls.attachMedia(video);
@@ -53,6 +53,10 @@ test(
         e.includes('fatal'),
       );
       assert.deepEqual(fatal, []);
+      // LL-HLS: hls.js holds back PART-HOLD-BACK (0.6 s) plus what is on its way, not 3 segments (6 s).
+      const latency = (await page.evaluate('window.hls.latency')) as number;
+      t.diagnostic(`hls.js plays ${latency.toFixed(2)} s behind the live edge`);
+      assert.ok(latency > 0 && latency < 2.5, `${latency} s behind the live edge`);
       assert.equal(fixture.hls.stats().active, true);
       assert.ok(fixture.hls.stats().clients >= 1);
     } finally {

@@ -27,8 +27,13 @@ export class Fmp4Stream {
   private closed = false;
   /** Seconds between the encoder's own keyframes (output.gop / fps). */
   readonly gopSeconds: number;
+  /** The encoder's frame rate. */
+  readonly fps: number;
   /** Fragments muxed since construction. */
   fragments = 0;
+  /** Listeners that threw, and the last error, for stats. */
+  listenerErrors = 0;
+  lastListenerError: string | undefined;
 
   constructor(
     private readonly stitcher: StitcherLike,
@@ -36,6 +41,7 @@ export class Fmp4Stream {
   ) {
     const { width, height, fps, gop } = stitcher.mosaic.output;
     this.gopSeconds = gop / fps;
+    this.fps = fps;
     this.muxer = new Fmp4Muxer({ width, height, fps });
     this.keyframes = new KeyframeThrottle(
       () => stitcher.requestKeyframe(),
@@ -87,6 +93,14 @@ export class Fmp4Stream {
     const fragment = this.muxer.push(unit);
     if (!fragment) return;
     this.fragments++;
-    for (const listener of [...this.listeners]) listener(fragment);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(fragment);
+      } catch (error) {
+        // One client's failure must not cost the others this fragment.
+        this.listenerErrors++;
+        this.lastListenerError = String(error);
+      }
+    }
   }
 }

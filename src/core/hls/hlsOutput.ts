@@ -3,7 +3,7 @@ import type { Fmp4Stream, Unsubscribe } from '../fmp4/fmp4Stream';
 import type { Fmp4Init } from '../fmp4/fmp4Muxer';
 import { createLogger, type Logger } from '../logger';
 import type { Release } from '../stitcher/demand';
-import { mediaPlaylist } from './hlsPlaylist';
+import { mediaPlaylist, type LowLatency } from './hlsPlaylist';
 import { HlsSegmenter } from './hlsSegmenter';
 
 export interface HlsOutputOptions {
@@ -17,6 +17,11 @@ export interface HlsOutputOptions {
   maxSegmentBytes?: number;
   /** How long the first playlist request waits for the first segment. Default 10000. */
   firstSegmentWaitMs?: number;
+  /**
+   * Low-latency HLS parts at most this long (at least a frame); 0 turns LL-HLS off. Default
+   * 200 (5 frames at 25 fps): hls.js and Safari then play about a second behind, not three GOPs.
+   */
+  partTargetMs?: number;
   logger?: Logger;
 }
 
@@ -55,6 +60,8 @@ export class HlsOutput {
   private readonly seen = new Map<string, number>();
   private readonly inits = new Map<number, Fmp4Init>();
   private waiters: (() => void)[] = [];
+  /** The part target announced (seconds), 0 without LL-HLS. */
+  private readonly partTargetS: number;
   private run: { release: Release; unsubscribe: Unsubscribe; timer: NodeJS.Timeout } | undefined;
   private lastRequestAt = 0;
   private targetDurationS = 1;
@@ -71,13 +78,19 @@ export class HlsOutput {
       minSegmentMs: options.minSegmentMs ?? 1000,
       maxSegmentBytes: options.maxSegmentBytes ?? 16 * 1024 * 1024,
       firstSegmentWaitMs: options.firstSegmentWaitMs ?? 10_000,
+      partTargetMs: options.partTargetMs ?? 200,
     };
+    const frameMs = 1000 / stream.fps;
+    this.partTargetS =
+      this.options.partTargetMs > 0 ? Math.max(this.options.partTargetMs, frameMs) / 1000 : 0;
     this.logger = options.logger ?? createLogger('hls');
     this.segmenter = new HlsSegmenter({
       minSegmentMs: this.options.minSegmentMs,
       // RFC 8216 §6.2.2: a segment gone from the playlist stays fetchable a while longer.
       keptSegments: this.options.playlistSegments + 3,
       maxSegmentBytes: this.options.maxSegmentBytes,
+      // A hair over the target: a part of whole frames at exactly the target still fits.
+      partTargetMs: this.partTargetS * 1000 + 1,
     });
   }
 
@@ -126,19 +139,26 @@ export class HlsOutput {
     if (!this.run) this.start();
     const name = subpath.replace(/^\/+/, '').split('?')[0];
     if (name === 'index.m3u8') {
-      if (this.windowed().length === 0 && !(await this.firstSegment())) {
-        response.setHeader('Retry-After', '2');
-        reply(response, 503, 'text/plain', Buffer.from('no segment yet\n'));
-        return;
-      }
-      const playlist = mediaPlaylist(this.windowed(), this.targetDurationS);
-      this.send(request, response, 'application/vnd.apple.mpegurl', Buffer.from(playlist), 'no-cache');
+      await this.servePlaylist(request, response);
+      return;
+    }
+    const part = /^(\d+)\.(\d+)\.m4s$/.exec(name);
+    if (part && this.partTargetS > 0) {
+      const [sequence, index] = [Number(part[1]), Number(part[2])];
+      // RFC 8216bis §6.2.5.2: the part of a preload hint is answered once it exists.
+      if (this.isNextPart(sequence, index))
+        await this.waitUntil(() => !this.isNextPart(sequence, index), 2 * this.targetDurationS * 1000);
+      this.send(request, response, 'video/mp4', this.findPart(sequence, index)?.data, 'max-age=60');
       return;
     }
     const init = /^init(?:-(\d+))?\.mp4$/.exec(name);
     if (init) {
       const wanted = init[1] === undefined ? this.newestInit() : this.inits.get(Number(init[1]));
-      if (!wanted && init[1] === undefined && (await this.firstSegment())) {
+      if (
+        !wanted &&
+        init[1] === undefined &&
+        (await this.waitUntil(() => this.newestInit(), this.options.firstSegmentWaitMs))
+      ) {
         this.send(request, response, 'video/mp4', this.newestInit()?.data, 'max-age=60');
         return;
       }
@@ -153,6 +173,67 @@ export class HlsOutput {
       return;
     }
     reply(response, 404, 'text/plain', Buffer.from('not found\n'));
+  }
+
+  private async servePlaylist(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (
+      this.windowed().length === 0 &&
+      !(await this.waitUntil(() => this.windowed().length > 0, this.options.firstSegmentWaitMs))
+    ) {
+      response.setHeader('Retry-After', '2');
+      reply(response, 503, 'text/plain', Buffer.from('no segment yet\n'));
+      return;
+    }
+    const query = new URL(request.url ?? '/', 'http://x').searchParams;
+    const msn = query.get('_HLS_msn');
+    if (this.partTargetS > 0 && msn !== null) {
+      // §6.2.5.2: a blocking reload waits until the playlist holds segment msn (part `part`).
+      const part = query.get('_HLS_part');
+      const [sequence, index] = [Number(msn), part === null ? undefined : Number(part)];
+      const valid = Number.isSafeInteger(sequence) && (index === undefined || Number.isSafeInteger(index));
+      if (!valid || sequence > this.segmenter.sequence + 2) {
+        reply(response, 400, 'text/plain', Buffer.from('_HLS_msn is too far ahead\n'));
+        return;
+      }
+      if (!(await this.waitUntil(() => this.reached(sequence, index), 3 * this.targetDurationS * 1000))) {
+        reply(response, 503, 'text/plain', Buffer.from('no new segment\n'));
+        return;
+      }
+    }
+    const lowLatency: LowLatency | undefined =
+      this.partTargetS > 0
+        ? {
+            partTargetS: this.partTargetS,
+            open: this.segmenter.current,
+            nextSequence: this.segmenter.sequence,
+          }
+        : undefined;
+    const playlist = mediaPlaylist(this.windowed(), this.targetDurationS, lowLatency);
+    this.send(request, response, 'application/vnd.apple.mpegurl', Buffer.from(playlist), 'no-cache');
+  }
+
+  /** Whether segment `sequence` (with part `index`, or a later one) is in the playlist. */
+  private reached(sequence: number, index: number | undefined): boolean {
+    if ((this.segmenter.segments.at(-1)?.sequence ?? -1) >= sequence) return true;
+    const open = this.segmenter.current;
+    if (index === undefined || !open) return false;
+    return open.sequence > sequence || (open.sequence === sequence && open.parts.length > index);
+  }
+
+  /** The part a preload hint names now: the next one to be finished. */
+  private isNextPart(sequence: number, index: number): boolean {
+    const open = this.segmenter.current;
+    if (open) return open.sequence === sequence && open.parts.length === index;
+    return this.run !== undefined && sequence === this.segmenter.sequence && index === 0;
+  }
+
+  private findPart(sequence: number, index: number) {
+    const open = this.segmenter.current;
+    const parts =
+      open?.sequence === sequence
+        ? open.parts
+        : this.segmenter.segments.find((s) => s.sequence === sequence)?.parts;
+    return parts?.[index];
   }
 
   private send(
@@ -180,20 +261,26 @@ export class HlsOutput {
   }
 
   private newestInit(): Fmp4Init | undefined {
-    return this.segmenter.segments.at(-1)?.init;
+    return this.segmenter.current?.init ?? this.segmenter.segments.at(-1)?.init;
   }
 
-  /** Resolves true once a segment exists, false after `firstSegmentWaitMs` or a stop. */
-  private firstSegment(): Promise<boolean> {
-    if (this.segmenter.segments.length > 0) return Promise.resolve(true);
+  /**
+   * Resolves true once `check` holds (looked at whenever a part or segment is finished), false
+   * after `timeoutMs` or when HLS stops.
+   */
+  private waitUntil(check: () => unknown, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), this.options.firstSegmentWaitMs);
+      const timer = setTimeout(() => done(false), timeoutMs);
       const done = (ok: boolean) => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== wake);
         resolve(ok);
       };
-      const wake = () => done(this.segmenter.segments.length > 0);
+      const wake = () => {
+        if (!this.run) done(false);
+        else if (check()) done(true);
+      };
       this.waiters.push(wake);
     });
   }
@@ -203,12 +290,14 @@ export class HlsOutput {
     this.targetDurationS = Math.ceil(this.stream.gopSeconds + this.options.minSegmentMs / 1000);
     const release = this.stream.want('hls');
     const unsubscribe = this.stream.subscribe((fragment) => {
+      const changes = this.segmenter.changes;
       const segment = this.segmenter.push(fragment);
-      if (!segment) return;
-      this.inits.set(segment.init.id, segment.init);
-      this.targetDurationS = Math.max(this.targetDurationS, Math.round(segment.durationS));
-      this.forgetInits();
-      for (const wake of [...this.waiters]) wake();
+      if (segment) {
+        this.inits.set(segment.init.id, segment.init);
+        this.targetDurationS = Math.max(this.targetDurationS, Math.round(segment.durationS));
+        this.forgetInits();
+      }
+      if (this.segmenter.changes !== changes) for (const wake of [...this.waiters]) wake();
     });
     const timer = setInterval(() => this.stopWhenIdle(), Math.min(1000, this.options.idleStopMs / 4));
     timer.unref();

@@ -1,35 +1,84 @@
-import type { HlsSegment } from './hlsSegmenter';
+import type { HlsPart, HlsSegment, OpenSegment } from './hlsSegmenter';
 
 /** URI of an init segment: `init.mp4` for the newest, `init-<id>.mp4` for one before it. */
 export function initUri(initId: number, newestId: number): string {
   return initId === newestId ? 'init.mp4' : `init-${initId}.mp4`;
 }
 
+/** Low-latency HLS (RFC 8216bis §4.4.3.7, §4.4.4.9, §6.2.5.2): parts, blocking reload, a hint. */
+export interface LowLatency {
+  partTargetS: number;
+  /** The segment being filled, whose parts are listed after the last finished one. */
+  open: OpenSegment | undefined;
+  /** Its sequence number, or the next segment's when none is open. */
+  nextSequence: number;
+}
+
 /**
  * A live media playlist (RFC 8216 §4.3.3) over `segments`, oldest first: version 7 for fMP4
  * segments with EXT-X-MAP (§4.3.2.5, §7); a new EXT-X-MAP and EXT-X-DISCONTINUITY where the
- * init segment changes (a new SPS); never EXT-X-ENDLIST (it is live).
- * `targetDurationS` must not change while the playlist lives (§6.2.1) and be at least every
- * EXTINF rounded to the nearest integer (§4.3.3.1).
+ * init segment changes (a new SPS); never EXT-X-ENDLIST (it is live). `targetDurationS` must
+ * not change while the playlist lives (§6.2.1) and be at least every EXTINF rounded to the
+ * nearest integer (§4.3.3.1). With `lowLatency`, the parts of the last three target durations
+ * and of the open segment, and a preload hint for the next part.
  */
-export function mediaPlaylist(segments: readonly HlsSegment[], targetDurationS: number): string {
-  const newestInit = segments.at(-1)?.init.id ?? 0;
-  const lines = [
-    '#EXTM3U',
-    '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${targetDurationS}`,
-    `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.sequence ?? 0}`,
+export function mediaPlaylist(
+  segments: readonly HlsSegment[],
+  targetDurationS: number,
+  lowLatency?: LowLatency,
+): string {
+  const open = lowLatency?.open;
+  const newestInit = open?.init.id ?? segments.at(-1)?.init.id ?? 0;
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${targetDurationS}`];
+  if (lowLatency) {
+    const part = lowLatency.partTargetS;
+    // §4.4.3.8: PART-HOLD-BACK at least twice the part target; three times is recommended.
+    lines.push(
+      `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${(3 * part).toFixed(3)}`,
+      `#EXT-X-PART-INF:PART-TARGET=${part.toFixed(3)}`,
+    );
+  }
+  lines.push(
+    `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.sequence ?? lowLatency?.nextSequence ?? 0}`,
     `#EXT-X-DISCONTINUITY-SEQUENCE:${segments[0]?.discontinuity ?? 0}`,
     // Every segment starts with a keyframe.
     '#EXT-X-INDEPENDENT-SEGMENTS',
-  ];
-  let previous: HlsSegment | undefined;
+  );
+  // §4.4.4.9: parts are listed for the segments within three target durations of the end.
+  let sinceEndS = 0;
+  const withParts = new Set<HlsSegment>();
+  for (let i = segments.length - 1; i >= 0 && lowLatency && sinceEndS < 3 * targetDurationS; i--) {
+    withParts.add(segments[i]);
+    sinceEndS += segments[i].durationS;
+  }
+  let previousInit = segments[0]?.init;
+  if (previousInit) lines.push(`#EXT-X-MAP:URI="${initUri(previousInit.id, newestInit)}"`);
   for (const segment of segments) {
-    if (previous && previous.init !== segment.init) lines.push('#EXT-X-DISCONTINUITY');
-    if (previous?.init !== segment.init)
-      lines.push(`#EXT-X-MAP:URI="${initUri(segment.init.id, newestInit)}"`);
+    if (segment.init !== previousInit) lines.push(...initChange(segment.init.id, newestInit));
+    previousInit = segment.init;
+    if (withParts.has(segment)) lines.push(...partLines(segment.sequence, segment.parts));
     lines.push(`#EXTINF:${segment.durationS.toFixed(3)},`, `${segment.sequence}.m4s`);
-    previous = segment;
+  }
+  if (lowLatency) {
+    if (open) {
+      if (!previousInit) lines.push(`#EXT-X-MAP:URI="${initUri(open.init.id, newestInit)}"`);
+      else if (open.init !== previousInit) lines.push(...initChange(open.init.id, newestInit));
+      lines.push(...partLines(open.sequence, open.parts));
+    }
+    const hint = open ? `${open.sequence}.${open.parts.length}` : `${lowLatency.nextSequence}.0`;
+    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${hint}.m4s"`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function initChange(id: number, newestId: number): string[] {
+  return ['#EXT-X-DISCONTINUITY', `#EXT-X-MAP:URI="${initUri(id, newestId)}"`];
+}
+
+function partLines(sequence: number, parts: readonly HlsPart[]): string[] {
+  return parts.map(
+    (part) =>
+      `#EXT-X-PART:DURATION=${part.durationS.toFixed(3)},URI="${sequence}.${part.index}.m4s"` +
+      (part.independent ? ',INDEPENDENT=YES' : ''),
+  );
 }

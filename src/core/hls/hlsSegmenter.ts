@@ -1,5 +1,15 @@
 import type { Fmp4Fragment, Fmp4Init } from '../fmp4/fmp4Muxer';
 
+/** A partial segment (LL-HLS): a few fragments of a segment, fetchable before it ends. */
+export interface HlsPart {
+  /** Its index in the segment; URI `<sequence>.<index>.m4s`. */
+  index: number;
+  data: Buffer;
+  durationS: number;
+  /** Starts with a keyframe (EXT-X-PART INDEPENDENT=YES). */
+  independent: boolean;
+}
+
 /** A finished HLS media segment: the fragments of one GOP (or more), back to back. */
 export interface HlsSegment {
   /** Media sequence number (RFC 8216 §4.3.3.2), and its URI `<sequence>.m4s`. */
@@ -11,6 +21,16 @@ export interface HlsSegment {
   durationS: number;
   /** Discontinuity sequence number (RFC 8216 §4.3.3.3): counts init segment changes. */
   discontinuity: number;
+  /** Its partial segments, when parts are on. */
+  parts: readonly HlsPart[];
+}
+
+/** The segment being filled: its parts so far are already fetchable. */
+export interface OpenSegment {
+  /** The media sequence number it will have. */
+  sequence: number;
+  init: Fmp4Init;
+  parts: readonly HlsPart[];
 }
 
 export interface HlsSegmenterOptions {
@@ -20,32 +40,57 @@ export interface HlsSegmenterOptions {
   keptSegments: number;
   /** A segment growing past this (no keyframe coming) is dropped, to start again at one. */
   maxSegmentBytes: number;
+  /** Partial segments at most this long (LL-HLS); 0 makes none. */
+  partTargetMs?: number;
+}
+
+interface Filling {
+  fragments: Buffer[];
+  bytes: number;
+  start: number;
+  end: number;
 }
 
 /**
  * Cuts the shared fragment stream into segments at keyframes: a segment lasts one GOP of the
  * encoder (output.gop / fps: 2 s by default), or several when the GOP is shorter than
- * `minSegmentMs`. Memory stays bounded by `keptSegments` and `maxSegmentBytes`.
+ * `minSegmentMs`; with `partTargetMs`, into parts of whole fragments no longer than that too.
+ * Memory stays bounded by `keptSegments` and `maxSegmentBytes`.
  */
 export class HlsSegmenter {
+  /** Counts finished parts and segments: a waiting request looks again when it changes. */
+  changes = 0;
   private readonly finished: HlsSegment[] = [];
   private lastInit: Fmp4Init | undefined;
   private discontinuity = 0;
-  private open: { parts: Buffer[]; bytes: number; start: number; end: number; init: Fmp4Init } | undefined;
+  private open:
+    | (Filling & { init: Fmp4Init; parts: HlsPart[]; part: (Filling & { key: boolean }) | undefined })
+    | undefined;
+  private readonly partTicks: number;
 
   constructor(
     private readonly options: HlsSegmenterOptions,
     private nextSequence = 0,
-  ) {}
+  ) {
+    this.partTicks = ((options.partTargetMs ?? 0) * 90_000) / 1000;
+  }
 
   /** Finished segments, oldest first. */
   get segments(): readonly HlsSegment[] {
     return this.finished;
   }
 
-  /** Bytes held, finished and open. */
+  /** The segment being filled, once a keyframe began it. */
+  get current(): OpenSegment | undefined {
+    const open = this.open;
+    return open && { sequence: this.nextSequence, init: open.init, parts: open.parts };
+  }
+
+  /** Bytes held, finished and open (parts included). */
   get bytes(): number {
-    return this.finished.reduce((sum, s) => sum + s.data.length, 0) + (this.open?.bytes ?? 0);
+    const parts = (list: readonly HlsPart[]) => list.reduce((sum, p) => sum + p.data.length, 0);
+    const finished = this.finished.reduce((sum, s) => sum + s.data.length + parts(s.parts), 0);
+    return finished + (this.open ? this.open.bytes + parts(this.open.parts) : 0);
   }
 
   /** The sequence number the next segment will get (kept across a stop and start). */
@@ -62,20 +107,35 @@ export class HlsSegmenter {
         open && ((fragment.decodeTime - open.start) * 1000) / 90_000 >= this.options.minSegmentMs;
       if (open && (longEnough || open.init !== fragment.init)) done = this.finish();
       if (!this.open) {
+        const at = fragment.decodeTime;
         this.open = {
-          parts: [],
+          fragments: [],
           bytes: 0,
-          start: fragment.decodeTime,
-          end: fragment.decodeTime,
+          start: at,
+          end: at,
           init: fragment.init,
+          parts: [],
+          part: undefined,
         };
       }
     }
     const current = this.open;
     if (!current) return done; // before the first keyframe
-    current.parts.push(fragment.data);
-    current.bytes += fragment.data.length;
-    current.end = fragment.decodeTime + fragment.duration;
+    add(current, fragment);
+    if (this.partTicks > 0) {
+      // A part ends before the fragment that would make it longer than the target.
+      if (current.part && fragment.decodeTime + fragment.duration - current.part.start > this.partTicks) {
+        this.finishPart();
+      }
+      current.part ??= {
+        fragments: [],
+        bytes: 0,
+        start: fragment.decodeTime,
+        end: 0,
+        key: fragment.keyframe,
+      };
+      add(current.part, fragment);
+    }
     if (current.bytes > this.options.maxSegmentBytes) this.open = undefined;
     return done;
   }
@@ -86,7 +146,22 @@ export class HlsSegmenter {
     this.open = undefined;
   }
 
+  private finishPart(): void {
+    const open = this.open;
+    const part = open?.part;
+    if (!open || !part) return;
+    open.part = undefined;
+    open.parts.push({
+      index: open.parts.length,
+      data: Buffer.concat(part.fragments, part.bytes),
+      durationS: (part.end - part.start) / 90_000,
+      independent: part.key,
+    });
+    this.changes++;
+  }
+
   private finish(): HlsSegment | undefined {
+    this.finishPart();
     const open = this.open;
     if (!open) return undefined;
     this.open = undefined;
@@ -95,12 +170,20 @@ export class HlsSegmenter {
     const segment: HlsSegment = {
       sequence: this.nextSequence++,
       init: open.init,
-      data: Buffer.concat(open.parts, open.bytes),
+      data: Buffer.concat(open.fragments, open.bytes),
       durationS: (open.end - open.start) / 90_000,
       discontinuity: this.discontinuity,
+      parts: open.parts,
     };
     this.finished.push(segment);
     while (this.finished.length > this.options.keptSegments) this.finished.shift();
+    this.changes++;
     return segment;
   }
+}
+
+function add(filling: Filling, fragment: Fmp4Fragment): void {
+  filling.fragments.push(fragment.data);
+  filling.bytes += fragment.data.length;
+  filling.end = fragment.decodeTime + fragment.duration;
 }

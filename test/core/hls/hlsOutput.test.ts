@@ -60,20 +60,60 @@ test('the playlist is live HLS version 7 with an init segment and keyframe-cut s
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('content-type'), 'application/vnd.apple.mpegurl');
   const playlist = await response.text();
-  assert.match(playlist, /^#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:\d+\n/);
+  assert.match(playlist, /^#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:3\n/);
+  assert.match(playlist, /\n#EXT-X-MEDIA-SEQUENCE:\d+\n/);
   assert.match(playlist, /#EXT-X-MAP:URI="init.mp4"/);
   assert.doesNotMatch(playlist, /ENDLIST/);
   const durations = [...playlist.matchAll(/#EXTINF:([\d.]+),\n(\d+)\.m4s/g)].map((m) => Number(m[1]));
   assert.ok(durations.length >= 3 && durations.length <= 4, playlist);
   // The demo's GOP: 50 frames at 25 fps; a keyframe asked for by a client may cut one shorter.
   for (const d of durations.slice(1)) assert.ok(d >= 1 && d <= 2.04, `a segment of ${d} s`);
-  const last = /(\d+)\.m4s\n$/.exec(playlist)?.[1];
+  const last = [...playlist.matchAll(/^(\d+)\.m4s$/gm)].at(-1)?.[1];
   const segment = Buffer.from(await (await fetch(`${fixture.base}/hls/${last}.m4s`)).arrayBuffer());
   assert.equal(segment.subarray(4, 8).toString('latin1'), 'moof');
   const init = Buffer.from(await (await fetch(`${fixture.base}/hls/init.mp4`)).arrayBuffer());
   assert.equal(init.subarray(4, 8).toString('latin1'), 'ftyp');
   assert.equal((await fetch(`${fixture.base}/hls/999999.m4s`)).status, 404);
   assert.equal((await fetch(`${fixture.base}/hls/index.m3u8`, { method: 'POST' })).status, 405);
+});
+
+test('LL-HLS: parts of at most the part target, a blocking reload that waits for the next part, a preload hint answered once the part exists', async () => {
+  assert.ok(fixture);
+  const playlist = await (await fetch(`${fixture.base}/hls/index.m3u8`)).text();
+  assert.match(playlist, /#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600\n/);
+  assert.match(playlist, /#EXT-X-PART-INF:PART-TARGET=0.200\n/);
+  const parts = [
+    ...playlist.matchAll(/#EXT-X-PART:DURATION=([\d.]+),URI="(\d+)\.(\d+)\.m4s"(,INDEPENDENT=YES)?/g),
+  ];
+  assert.ok(parts.length >= 10, `${parts.length} parts listed`);
+  for (const [, duration] of parts) assert.ok(Number(duration) <= 0.2, `a part of ${duration} s`);
+  const independent = parts.filter((p) => p[4]).map((p) => p[3]);
+  assert.ok(
+    independent.length >= 1 && independent.every((i) => i === '0'),
+    "a segment's first part starts on a keyframe",
+  );
+  const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="(\d+)\.(\d+)\.m4s"\n$/.exec(playlist);
+  assert.ok(hint, playlist.slice(-300));
+  const [msn, part] = [Number(hint[1]), Number(hint[2])];
+
+  // The hinted part does not exist yet: both requests wait for it (a part is 200 ms).
+  const askedAt = Date.now();
+  const [reload, hinted] = await Promise.all([
+    fetch(`${fixture.base}/hls/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`),
+    fetch(`${fixture.base}/hls/${msn}.${part}.m4s`),
+  ]);
+  const waitedMs = Date.now() - askedAt;
+  assert.equal(reload.status, 200);
+  assert.equal(hinted.status, 200);
+  assert.ok(waitedMs < 1500, `answered ${waitedMs} ms later`);
+  const reloaded = await reload.text();
+  assert.ok(
+    reloaded.includes(`URI="${msn}.${part}.m4s"`) || new RegExp(`\n${msn}\\.m4s\n`).test(reloaded),
+    'the reload lists the part it waited for',
+  );
+  const data = Buffer.from(await hinted.arrayBuffer());
+  assert.equal(data.subarray(4, 8).toString('latin1'), 'moof');
+  assert.equal((await fetch(`${fixture.base}/hls/index.m3u8?_HLS_msn=${msn + 10}`)).status, 400);
 });
 
 test('with no request for idleStopMs HLS stops, frees its segments and releases its lease; the encoder rests', async () => {
