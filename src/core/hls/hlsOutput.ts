@@ -3,7 +3,7 @@ import type { Fmp4Stream, Unsubscribe } from '../fmp4/fmp4Stream';
 import type { Fmp4Init } from '../fmp4/fmp4Muxer';
 import { createLogger, type Logger } from '../logger';
 import type { Release } from '../stitcher/demand';
-import { mediaPlaylist, type LowLatency } from './hlsPlaylist';
+import { mediaPlaylist, withQuery, type LowLatency } from './hlsPlaylist';
 import { HlsSegmenter } from './hlsSegmenter';
 
 export interface HlsOutputOptions {
@@ -186,6 +186,10 @@ export class HlsOutput {
     }
     const query = new URL(request.url ?? '/', 'http://x').searchParams;
     const msn = query.get('_HLS_msn');
+    if (msn === null && query.has('_HLS_part')) {
+      reply(response, 400, 'text/plain', Buffer.from('_HLS_part without _HLS_msn\n'));
+      return;
+    }
     if (this.partTargetS > 0 && msn !== null) {
       // §6.2.5.2: a blocking reload waits until the playlist holds segment msn (part `part`).
       const part = query.get('_HLS_part');
@@ -208,7 +212,12 @@ export class HlsOutput {
             nextSequence: this.segmenter.sequence,
           }
         : undefined;
-    const playlist = mediaPlaylist(this.windowed(), this.targetDurationS, lowLatency);
+    // The player's own query (a token) goes on to every URI; the blocking-reload ones do not.
+    for (const name of [...query.keys()]) if (name.startsWith('_HLS_')) query.delete(name);
+    const playlist = withQuery(
+      mediaPlaylist(this.windowed(), this.targetDurationS, lowLatency),
+      query.toString(),
+    );
     this.send(request, response, 'application/vnd.apple.mpegurl', Buffer.from(playlist), 'no-cache');
   }
 

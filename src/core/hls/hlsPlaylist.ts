@@ -82,3 +82,12 @@ function partLines(sequence: number, parts: readonly HlsPart[]): string[] {
       (part.independent ? ',INDEPENDENT=YES' : ''),
   );
 }
+
+/**
+ * The playlist with `query` (e.g. `token=…`) on every URI in it: a player resolves them against
+ * the playlist's URL without its query, so a token given there would not reach the segments.
+ */
+export function withQuery(playlist: string, query: string): string {
+  if (query === '') return playlist;
+  return playlist.replace(/URI="([^"?]+)"/g, `URI="$1?${query}"`).replace(/^(\d+\.m4s)$/gm, `$1?${query}`);
+}

@@ -114,6 +114,19 @@ test('LL-HLS: parts of at most the part target, a blocking reload that waits for
   const data = Buffer.from(await hinted.arrayBuffer());
   assert.equal(data.subarray(4, 8).toString('latin1'), 'moof');
   assert.equal((await fetch(`${fixture.base}/hls/index.m3u8?_HLS_msn=${msn + 10}`)).status, 400);
+  assert.equal((await fetch(`${fixture.base}/hls/index.m3u8?_HLS_part=1`)).status, 400);
+});
+
+test('a query on the playlist (a token) goes on to every URI in it', async () => {
+  assert.ok(fixture);
+  const playlist = await (await fetch(`${fixture.base}/hls/index.m3u8?token=s%20cret&_HLS_msn=0`)).text();
+  const uris = [
+    ...[...playlist.matchAll(/URI="([^"]+)"/g)].map((m) => m[1]),
+    ...playlist.split('\n').filter((line) => /^\d/.test(line)),
+  ];
+  assert.ok(uris.length > 10, playlist);
+  for (const uri of uris) assert.match(uri, /^[\w.-]+\?token=s\+cret$/, uri);
+  assert.equal((await fetch(`${fixture.base}/hls/${uris.at(-1)}`)).status, 200);
 });
 
 test('with no request for idleStopMs HLS stops, frees its segments and releases its lease; the encoder rests', async () => {
