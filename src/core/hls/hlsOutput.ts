@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../logger';
 import type { Release } from '../stitcher/demand';
 import { mediaPlaylist, withQuery, type LowLatency } from './hlsPlaylist';
 import { HlsSegmenter } from './hlsSegmenter';
+import { ChangeWaiters } from './changeWaiters';
 
 export interface HlsOutputOptions {
   /** With no request this long, HLS stops: lease released, segments freed. Default 30000. */
@@ -59,7 +60,7 @@ export class HlsOutput {
   private readonly logger: Logger;
   private readonly seen = new Map<string, number>();
   private readonly inits = new Map<number, Fmp4Init>();
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new ChangeWaiters(() => this.run !== undefined);
   /** The part target announced (seconds), 0 without LL-HLS. */
   private readonly partTargetS: number;
   private run: { release: Release; unsubscribe: Unsubscribe; timer: NodeJS.Timeout } | undefined;
@@ -146,9 +147,12 @@ export class HlsOutput {
     if (part && this.partTargetS > 0) {
       const [sequence, index] = [Number(part[1]), Number(part[2])];
       // RFC 8216bis §6.2.5.2: the part of a preload hint is answered once it exists.
-      if (this.isNextPart(sequence, index))
-        await this.waitUntil(() => !this.isNextPart(sequence, index), 2 * this.targetDurationS * 1000);
-      this.send(request, response, 'video/mp4', this.findPart(sequence, index)?.data, 'max-age=60');
+      if (this.segmenter.isNextPart(sequence, index, this.run !== undefined))
+        await this.waiters.wait(
+          () => !this.segmenter.isNextPart(sequence, index, this.run !== undefined),
+          2 * this.targetDurationS * 1000,
+        );
+      this.send(request, response, 'video/mp4', this.segmenter.findPart(sequence, index)?.data, 'max-age=60');
       return;
     }
     const init = /^init(?:-(\d+))?\.mp4$/.exec(name);
@@ -157,7 +161,7 @@ export class HlsOutput {
       if (
         !wanted &&
         init[1] === undefined &&
-        (await this.waitUntil(() => this.newestInit(), this.options.firstSegmentWaitMs))
+        (await this.waiters.wait(() => this.newestInit(), this.options.firstSegmentWaitMs))
       ) {
         this.send(request, response, 'video/mp4', this.newestInit()?.data, 'max-age=60');
         return;
@@ -178,7 +182,7 @@ export class HlsOutput {
   private async servePlaylist(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (
       this.windowed().length === 0 &&
-      !(await this.waitUntil(() => this.windowed().length > 0, this.options.firstSegmentWaitMs))
+      !(await this.waiters.wait(() => this.windowed().length > 0, this.options.firstSegmentWaitMs))
     ) {
       response.setHeader('Retry-After', '2');
       reply(response, 503, 'text/plain', Buffer.from('no segment yet\n'));
@@ -199,7 +203,12 @@ export class HlsOutput {
         reply(response, 400, 'text/plain', Buffer.from('_HLS_msn is too far ahead\n'));
         return;
       }
-      if (!(await this.waitUntil(() => this.reached(sequence, index), 3 * this.targetDurationS * 1000))) {
+      if (
+        !(await this.waiters.wait(
+          () => this.segmenter.reached(sequence, index),
+          3 * this.targetDurationS * 1000,
+        ))
+      ) {
         reply(response, 503, 'text/plain', Buffer.from('no new segment\n'));
         return;
       }
@@ -219,30 +228,6 @@ export class HlsOutput {
       query.toString(),
     );
     this.send(request, response, 'application/vnd.apple.mpegurl', Buffer.from(playlist), 'no-cache');
-  }
-
-  /** Whether segment `sequence` (with part `index`, or a later one) is in the playlist. */
-  private reached(sequence: number, index: number | undefined): boolean {
-    if ((this.segmenter.segments.at(-1)?.sequence ?? -1) >= sequence) return true;
-    const open = this.segmenter.current;
-    if (index === undefined || !open) return false;
-    return open.sequence > sequence || (open.sequence === sequence && open.parts.length > index);
-  }
-
-  /** The part a preload hint names now: the next one to be finished. */
-  private isNextPart(sequence: number, index: number): boolean {
-    const open = this.segmenter.current;
-    if (open) return open.sequence === sequence && open.parts.length === index;
-    return this.run !== undefined && sequence === this.segmenter.sequence && index === 0;
-  }
-
-  private findPart(sequence: number, index: number) {
-    const open = this.segmenter.current;
-    const parts =
-      open?.sequence === sequence
-        ? open.parts
-        : this.segmenter.segments.find((s) => s.sequence === sequence)?.parts;
-    return parts?.[index];
   }
 
   private send(
@@ -273,27 +258,6 @@ export class HlsOutput {
     return this.segmenter.current?.init ?? this.segmenter.segments.at(-1)?.init;
   }
 
-  /**
-   * Resolves true once `check` holds (looked at whenever a part or segment is finished), false
-   * after `timeoutMs` or when HLS stops.
-   */
-  private waitUntil(check: () => unknown, timeoutMs: number): Promise<boolean> {
-    if (check()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== wake);
-        resolve(ok);
-      };
-      const wake = () => {
-        if (!this.run) done(false);
-        else if (check()) done(true);
-      };
-      this.waiters.push(wake);
-    });
-  }
-
   private start(): void {
     this.totals.starts++;
     this.targetDurationS = Math.ceil(this.stream.gopSeconds + this.options.minSegmentMs / 1000);
@@ -306,7 +270,7 @@ export class HlsOutput {
         this.targetDurationS = Math.max(this.targetDurationS, Math.round(segment.durationS));
         this.forgetInits();
       }
-      if (this.segmenter.changes !== changes) for (const wake of [...this.waiters]) wake();
+      if (this.segmenter.changes !== changes) this.waiters.wake();
     });
     const timer = setInterval(() => this.stopWhenIdle(), Math.min(1000, this.options.idleStopMs / 4));
     timer.unref();
@@ -331,7 +295,7 @@ export class HlsOutput {
     run.release();
     this.segmenter.clear();
     this.inits.clear();
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wake();
     this.logger.info(`HLS stopped: ${why}`);
   }
 

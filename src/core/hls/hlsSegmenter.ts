@@ -140,6 +140,28 @@ export class HlsSegmenter {
     return done;
   }
 
+  /** Whether segment `sequence` (with part `index`, or a later one) is in the playlist. */
+  reached(sequence: number, index: number | undefined): boolean {
+    if ((this.finished.at(-1)?.sequence ?? -1) >= sequence) return true;
+    const open = this.current;
+    if (index === undefined || !open) return false;
+    return open.sequence > sequence || (open.sequence === sequence && open.parts.length > index);
+  }
+
+  /** Whether it is the part a preload hint names now: the next one to be finished. */
+  isNextPart(sequence: number, index: number, running: boolean): boolean {
+    const open = this.current;
+    if (open) return open.sequence === sequence && open.parts.length === index;
+    return running && sequence === this.nextSequence && index === 0;
+  }
+
+  findPart(sequence: number, index: number): HlsPart | undefined {
+    const open = this.current;
+    const parts =
+      open?.sequence === sequence ? open.parts : this.finished.find((s) => s.sequence === sequence)?.parts;
+    return parts?.[index];
+  }
+
   /** Frees every segment (the sequence numbers go on counting). */
   clear(): void {
     this.finished.length = 0;
