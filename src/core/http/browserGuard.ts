@@ -67,6 +67,19 @@ export class BrowserGuard {
     };
   }
 
+  /**
+   * Throws 403 for a WebSocket opened by a page of another, unlisted origin. Browsers apply no
+   * CORS to WebSockets: any page may open one to us, with the user's cookies, and read every
+   * message, so the Origin header (which a page cannot forge) is the only gate. A client that
+   * is no browser sends none.
+   */
+  checkWebSocketOrigin(req: IncomingMessage): void {
+    const origin = req.headers.origin;
+    if (origin === undefined || this.origins.has(origin.toLowerCase())) return;
+    if (sameHost(origin, req.headers.host)) return;
+    throw new HttpError(403, `origin ${JSON.stringify(origin)} is not in server.corsOrigins`);
+  }
+
   /** Throws 403 for a state-changing request sent by a page of another, unlisted origin. */
   checkCrossSite(req: IncomingMessage): void {
     if (!stateChanging.has(req.method ?? 'GET')) return;

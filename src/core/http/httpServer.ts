@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger';
 import { bearerTokenMatches } from './bearerToken';
 import { BrowserGuard } from './browserGuard';
@@ -7,7 +8,8 @@ import { answerOverflowWith503, defaultMaxConnections, isDescriptorExhaustion } 
 import { enforceHeaderDeadline } from './headerDeadline';
 import { HttpError } from './httpError';
 import { send, sendJson } from './responses';
-import type { Route } from './route';
+import type { Route, UpgradeRoute } from './route';
+import { tokenFromQuery, withoutToken } from './queryToken';
 
 export interface HttpServerOptions {
   /** Address to listen on, e.g. `0.0.0.0` or `127.0.0.1`. */
@@ -34,6 +36,8 @@ export interface HttpServerOptions {
    * closed without a word). Default a quarter of `ulimit -n`.
    */
   maxConnections?: number;
+  /** Paths answered by an HTTP upgrade (WebSocket), after the Host, Origin and token checks. */
+  upgrades?: readonly UpgradeRoute[];
 }
 
 /** Connections past maxConnections that still get a 503 rather than a bare close. */
@@ -79,6 +83,9 @@ export class HttpServer {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
     this.server.on('drop', () =>
       this.logTrouble('drop', `closing new connections: ${this.server.maxConnections} open`),
     );
@@ -143,12 +150,41 @@ export class HttpServer {
       }
       this.guard.checkCrossSite(req);
       const found = this.match(req.method ?? 'GET', url.pathname);
-      if (!found.public) this.checkToken(req);
+      if (!found.public) this.checkToken(req, found.route.tokenInQuery ? url : undefined);
       await found.route.handle({ req, res, url, params: found.params });
     } catch (error) {
       this.fail(req, res, error);
     } finally {
-      this.options.logger.debug(`${req.method} ${req.url} → ${res.statusCode} in ${Date.now() - started} ms`);
+      this.options.logger.debug(
+        `${req.method} ${withoutToken(req.url ?? '/')} → ${res.statusCode} in ${Date.now() - started} ms`,
+      );
+    }
+  }
+
+  /** An upgrade (MSE's WebSocket): the same Host and token checks as a request, and its Origin. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.refusedSocket(req.socket)) return;
+    let status = 101;
+    try {
+      const url = requestUrl(req.url ?? '/');
+      this.guard.checkHost(req);
+      this.guard.checkWebSocketOrigin(req);
+      const route = this.options.upgrades?.find((r) => r.path.test(url.pathname));
+      if (!route) throw new HttpError(404, 'not found');
+      this.checkToken(req, url);
+      route.handle(req, socket, head);
+    } catch (error) {
+      status = error instanceof HttpError ? error.status : 500;
+      if (!(error instanceof HttpError)) {
+        this.options.logger.error(`upgrade ${withoutToken(req.url ?? '/')}: ${String(error)}`);
+      }
+      const reason = error instanceof HttpError ? error.message : 'internal error';
+      socket.end(
+        `HTTP/1.1 ${status} ${reason.replace(/[\r\n]/g, ' ')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+    } finally {
+      this.options.logger.debug(`upgrade ${withoutToken(req.url ?? '/')} → ${status}`);
     }
   }
 
@@ -166,10 +202,13 @@ export class HttpServer {
     return { route, params: { ...route.path.exec(pathname)?.groups }, public: route.public === true };
   }
 
-  private checkToken(req: IncomingMessage): void {
+  /** With `url`, a `?token=` in it is taken as well as the header. */
+  private checkToken(req: IncomingMessage, url?: URL): void {
     const { token } = this.options;
     if (token === undefined) return;
-    if (!bearerTokenMatches(req.headers.authorization, token)) {
+    const fromQuery = url ? tokenFromQuery(url) : undefined;
+    const authorization = fromQuery !== undefined ? `Bearer ${fromQuery}` : req.headers.authorization;
+    if (!bearerTokenMatches(authorization, token)) {
       throw new HttpError(401, 'a valid bearer token is required', {
         'WWW-Authenticate': 'Bearer realm="camera-mosaic"',
       });

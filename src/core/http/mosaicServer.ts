@@ -4,7 +4,9 @@ import { HttpError } from './httpError';
 import { HttpServer } from './httpServer';
 import { MosaicMetrics } from './metrics';
 import type { MosaicControl } from './mosaicControl';
-import type { Route } from './route';
+import type { MosaicPlayback } from './mosaicPlayback';
+import type { Route, UpgradeRoute } from './route';
+import { hlsRoutes, mseUpgrades } from './routes/playbackRoutes';
 import { layoutRoutes } from './routes/layoutRoutes';
 import { pageRoutes } from './routes/pageRoutes';
 import { SnapshotGate, statusRoutes } from './routes/statusRoutes';
@@ -15,6 +17,8 @@ export interface ServedMosaic {
   name: string;
   control: MosaicControl;
   sessions: WhepSessions;
+  /** MSE and HLS (`mse`, `hls/…`), when served. */
+  playback?: MosaicPlayback;
 }
 
 export interface MosaicServerOptions {
@@ -35,8 +39,9 @@ export interface MosaicServerOptions {
 
 /**
  * The HTTP server with every route of every mosaic: each under `/mosaics/<name>/` (page, whep,
- * stats, snapshot.jpg, layout), the first also at the root (`/`, `/whep`, `/stats`,
- * `/snapshot.jpg`, `/api/layout`), and `/metrics` (the first mosaic's figures, every camera).
+ * stats, snapshot.jpg, layout, mse, hls/), the first also at the root (`/`, `/whep`, `/stats`,
+ * `/snapshot.jpg`, `/api/layout`, `/mse`, `/hls/`), and `/metrics` (the first mosaic's figures,
+ * every camera).
  */
 export function createMosaicServer(
   mosaics: readonly ServedMosaic[],
@@ -56,7 +61,12 @@ export function createMosaicServer(
     ...statusRoutes(first.control, first.sessions, { metrics, snapshots, stats: options.stats }),
     ...layoutRoutes(first.control, maxBodyBytes),
   ];
-  for (const { name, control, sessions } of mosaics) {
+  const upgrades: UpgradeRoute[] = [];
+  if (first.playback) {
+    routes.push(...hlsRoutes(first.playback.hls));
+    upgrades.push(...mseUpgrades(first.playback.mse));
+  }
+  for (const { name, control, sessions, playback } of mosaics) {
     const prefix = `/mosaics/${name}`;
     routes.push(
       ...pageRoutes(prefix),
@@ -64,6 +74,10 @@ export function createMosaicServer(
       ...statusRoutes(control, sessions, { prefix, snapshots }),
       ...layoutRoutes(control, maxBodyBytes, `${prefix}/layout`),
     );
+    if (playback) {
+      routes.push(...hlsRoutes(playback.hls, prefix));
+      upgrades.push(...mseUpgrades(playback.mse, prefix));
+    }
   }
   routes.push(...unknownMosaicRoutes(mosaics.map((m) => m.name)));
   return new HttpServer(routes, {
@@ -74,6 +88,7 @@ export function createMosaicServer(
     allowedHosts: options.allowedHosts,
     logger: options.logger,
     maxConnections: options.maxConnections,
+    upgrades,
   });
 }
 

@@ -19,6 +19,7 @@ const files: Record<string, { name: string; type: string }> = {
   '/index.html': { name: 'index.html', type: 'text/html; charset=utf-8' },
   '/player.js': { name: 'player.js', type: 'text/javascript; charset=utf-8' },
   '/whepPlayer.js': { name: 'whepPlayer.js', type: 'text/javascript; charset=utf-8' },
+  '/msePlayer.js': { name: 'msePlayer.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /**
@@ -30,7 +31,7 @@ export function pageRoutes(prefix = ''): Route[] {
   const routes: Route[] = [
     {
       method: 'GET',
-      path: routePath(prefix, '/(index\\.html|player\\.js|whepPlayer\\.js)?'),
+      path: routePath(prefix, '/(index\\.html|player\\.js|whepPlayer\\.js|msePlayer\\.js)?'),
       public: true,
       async handle({ res, url }) {
         const file = files[url.pathname.slice(prefix.length)];
