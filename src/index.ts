@@ -1,13 +1,17 @@
 /**
- * The package's public API: the Engine (mosaic + HTTP/WebRTC server), the Stitcher beneath it,
- * the config schemas and the named errors. The Homebridge initializer (the default export
- * Homebridge looks for) is added beside these by src/homebridge.
+ * The package's public API: the Engine (HTTP/WebRTC server over a media core), the MediaCore
+ * (cameras and mosaics of one config, no server), the Stitcher beneath it, the config schemas and
+ * the named errors. The Homebridge initializer (the default export Homebridge looks for) is added
+ * beside these by src/homebridge.
  */
 export { Engine, type EngineEvents, type EngineOptions } from './core/engine';
+export { MediaCore, type MediaCoreEvents, type MediaCoreOptions } from './core/media/mediaCore';
 export {
   Stitcher,
   type AccessUnit,
   type CameraState,
+  type CameraStateEvent,
+  type OutputStateEvent,
   type SnapshotOptions,
   type StitcherEvents,
   type StitcherOptions,
@@ -15,7 +19,7 @@ export {
 } from './core/stitcher/stitcher';
 export type { StitcherStats, CameraStats, TileStats } from './core/stitcher/stitcherStats';
 export type { EngineStatsDocument, StatsDocument } from './core/http/statsDocument';
-export { CameraHub, type CameraHubEvents } from './core/stitcher/cameraHub';
+export { CameraHub, type CameraHubEvents, type MotionEvent } from './core/stitcher/cameraHub';
 export type { ViewerState, ViewerStats } from './core/webrtc/viewer';
 export { ConfigError, InvalidStateError, NativeLoadError, type ConfigIssue } from './core/errors';
 export { createLogger, type Logger, type LogLevel, type LogSink } from './core/logger';

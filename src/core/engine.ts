@@ -1,17 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { validateConfig } from './config/validateConfig';
-import { mosaicDefinitions } from './config/mosaicDefinitions';
 import { EnhancedEventEmitter } from './enhancedEvents';
-import { ConfigError } from './errors';
+import { InvalidStateError } from './errors';
 import type { HttpServer } from './http/httpServer';
 import { createMosaicServer } from './http/mosaicServer';
 import { engineStatsDocument, statsDocument, type EngineStatsDocument } from './http/statsDocument';
 import type { Tile } from './layout/tile';
-import { createLogger, type Logger, type LogSink } from './logger';
-import { urlPasswords } from './redact';
-import { CameraHub } from './stitcher/cameraHub';
+import type { LogSink, Logger } from './logger';
+import { MediaCore } from './media/mediaCore';
+import type { CameraHub, CameraStateEvent } from './stitcher/cameraHub';
 import type { Release } from './stitcher/demand';
-import { Stitcher, type TileStateEvent } from './stitcher/stitcher';
+import type { Stitcher } from './stitcher/stitcher';
 import { iceOptionsForHost } from './webrtc/peerConfig';
 import type { ViewerStats } from './webrtc/viewer';
 import { WhepSessions } from './webrtc/whepSessions';
@@ -29,9 +27,12 @@ export interface EngineOptions {
   viewerDisconnectTimeoutMs?: number;
   /** With no viewer, output or snapshot this long, a mosaic's encoder rests. Default 30000. */
   idleAfterMs?: number;
+  /** More text to mask in logs and stats besides the config's own secrets (MediaCoreOptions.secrets). */
+  secrets?: readonly string[];
 }
 
 export interface EngineEvents extends Record<string, unknown[]> {
+  /** The server listens (once, after the first start that succeeded). */
   start: [];
   close: [];
   /** A viewer joined `mosaic` (the mosaic's name comes after the viewer, so old listeners still work). */
@@ -39,32 +40,40 @@ export interface EngineEvents extends Record<string, unknown[]> {
   /** A viewer of `mosaic` left. */
   viewerleave: [id: string, reason: string, mosaic: string];
   /** A camera's state changed: once per change, however many mosaics show the camera. */
-  tilestate: [TileStateEvent];
+  camerastate: [CameraStateEvent];
+  /**
+   * @deprecated The same event as `camerastate`, under its old name (README and older listeners
+   * use it). Emitted just after `camerastate`.
+   */
+  tilestate: [CameraStateEvent];
   /** A mosaic's layout changed (setLayout, PUT …/layout). */
   layout: [mosaic: string, tiles: readonly Tile[]];
 }
 
-/** One mosaic's encode and the viewers sharing it. */
-interface ServedMosaic {
+/** One mosaic as the HTTP layer serves it: its encode and the viewers sharing it. */
+interface MosaicViewers {
   stitcher: Stitcher;
   sessions: WhepSessions;
 }
 
 /**
- * The mosaics of one config served to browsers: one CameraHub (each camera pulled and decoded
- * once), a Stitcher and its WebRTC viewers per mosaic (each its own encode), and one HTTP server
- * (page, WHEP, /stats, /metrics, snapshot, layout; each mosaic under /mosaics/<name>/, the first
- * also at the root). What the CLI, Node-RED and Homebridge run. `close()` ends viewers, server,
- * mosaics and cameras, in that order; it is idempotent.
+ * The HTTP layer over a media core: the mosaics of one config served to browsers. The media core
+ * (`media`) owns the cameras and a Stitcher per mosaic; this adds WebRTC viewers per mosaic (each
+ * mosaic its own encode) and one HTTP server (page, WHEP, /stats, /metrics, snapshot, layout;
+ * each mosaic under /mosaics/<name>/, the first also at the root, which is why only here there is
+ * a first mosaic). What the CLI and Node-RED run. `close()` ends viewers, server, mosaics and
+ * cameras, in that order; it is idempotent.
  */
 export class Engine extends EnhancedEventEmitter<EngineEvents> {
-  /** The cameras, shared by every mosaic. */
+  /** The cameras and mosaics: `media.stop()` parks them while the server keeps its port. */
+  readonly media: MediaCore;
+  /** The cameras, shared by every mosaic (`media.hub`). */
   readonly hub: CameraHub;
-  /** Every mosaic by name, in config order. */
+  /** Every mosaic by name, in config order (`media.mosaics`). */
   readonly mosaics: ReadonlyMap<string, Stitcher>;
-  /** The first mosaic: layout, keyframes, snapshots, stats (what a one-mosaic config has). */
+  /** The first mosaic, served at the root: layout, keyframes, snapshots, stats. */
   readonly stitcher: Stitcher;
-  private readonly served: ServedMosaic[];
+  private readonly served: MosaicViewers[];
   private readonly server: HttpServer;
   private readonly logger: Logger;
   private address: AddressInfo | undefined;
@@ -74,46 +83,27 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
   /** Throws ConfigError naming each invalid field. */
   constructor(config: unknown, options: EngineOptions = {}) {
     super();
-    const sink = options.logSink;
-    this.logger = createLogger('engine', sink);
-    const valid = validateConfig(config);
-    const passwords = valid.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
-    this.hub = new CameraHub(valid, { logger: createLogger('cameras', sink, passwords) });
-    const definitions = mosaicDefinitions(valid);
-    const several = definitions.length > 1;
-    const host = options.host ?? valid.server.host;
-    this.served = definitions.map(({ name }) => {
-      const scope = several ? `:${name}` : '';
-      const stitcher = new Stitcher(valid, {
-        hub: this.hub,
-        mosaic: name,
-        logger: createLogger(`stitcher${scope}`, sink, passwords),
-        idleAfterMs: options.idleAfterMs,
-      });
-      const sessions = new WhepSessions({
-        maxViewers: valid.server.maxViewers,
-        ice: iceOptionsForHost(host, valid.server.iceAddresses),
-        logger: createLogger(`webrtc${scope}`, sink),
-        requestKeyframe: () => stitcher.requestKeyframe(),
-        connectTimeoutMs: options.viewerConnectTimeoutMs,
-        disconnectTimeoutMs: options.viewerDisconnectTimeoutMs,
-      });
-      stitcher.on('accessunit', (unit) => sessions.push(unit));
-      stitcher.on('layout', (tiles) => this.safeEmit('layout', name, tiles));
-      // Each viewer, from its offer's answer until it leaves, wants the mosaic encoded.
-      const viewerLeases = new Map<string, Release>();
-      sessions.on('viewerjoin', (viewer) => viewerLeases.set(viewer.id, stitcher.want('whep')));
-      sessions.on('viewerleave', (id) => {
-        viewerLeases.get(id)?.();
-        viewerLeases.delete(id);
-      });
-      sessions.on('viewerjoin', (viewer) => this.safeEmit('viewerjoin', viewer, name));
-      sessions.on('viewerleave', (id, reason) => this.safeEmit('viewerleave', id, reason, name));
-      return { stitcher, sessions };
+    this.media = new MediaCore(config, {
+      logSink: options.logSink,
+      idleAfterMs: options.idleAfterMs,
+      secrets: options.secrets,
     });
+    this.logger = this.media.logger('engine');
+    this.hub = this.media.hub;
+    this.mosaics = this.media.mosaics;
+    const { server } = this.media.config;
+    const host = options.host ?? server.host;
+    const several = this.mosaics.size > 1;
+    this.served = [...this.mosaics.values()].map((stitcher) => ({
+      stitcher,
+      sessions: this.viewersOf(stitcher, several, host, options),
+    }));
     this.stitcher = this.served[0].stitcher;
-    this.mosaics = new Map(this.served.map(({ stitcher }) => [stitcher.mosaic.name, stitcher]));
-    this.hub.on('camerastate', (event) => this.safeEmit('tilestate', event));
+    this.media.on('camerastate', (event) => {
+      this.safeEmit('camerastate', event);
+      this.safeEmit('tilestate', event);
+    });
+    this.media.on('layout', (mosaic, tiles) => this.safeEmit('layout', mosaic, tiles));
     this.server = createMosaicServer(
       this.served.map(({ stitcher, sessions }) => ({
         name: stitcher.mosaic.name,
@@ -122,34 +112,34 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
       })),
       {
         host,
-        port: options.port ?? valid.server.port,
-        token: valid.server.token,
-        corsOrigins: valid.server.corsOrigins,
-        allowedHosts: valid.server.allowedHosts,
-        logger: createLogger('http', sink),
+        port: options.port ?? server.port,
+        token: server.token,
+        corsOrigins: server.corsOrigins,
+        allowedHosts: server.allowedHosts,
+        logger: this.media.logger('http'),
         stats: () => this.stats(),
       },
     );
   }
 
   /**
-   * The mosaic called `name`; the first when `name` is undefined. Throws ConfigError (field
-   * `mosaic`) for a name the config does not have.
+   * The mosaic called `name`; the first (the root's) when `name` is undefined. Throws ConfigError
+   * (field `mosaic`) for a name the config does not have.
    */
   mosaic(name?: string): Stitcher {
-    if (name === undefined) return this.stitcher;
-    const found = this.mosaics.get(name);
-    if (found) return found;
-    const known = [...this.mosaics.keys()].join(', ');
-    throw new ConfigError([
-      { field: 'mosaic', reason: `no mosaic named ${JSON.stringify(name)} (known: ${known})` },
-    ]);
+    return name === undefined ? this.stitcher : this.media.mosaic(name);
   }
 
-  /** Starts the cameras, every mosaic's encoder and the HTTP server. Rejects (and stops again) on failure. */
+  /**
+   * Starts the cameras and every mosaic (again, after `media.stop()`), then the HTTP server if it
+   * does not listen yet. Concurrent calls share one start. On failure (a port in use, a missing
+   * font) it rejects once the media core has stopped everything again; a later call tries again.
+   */
   start(): Promise<void> {
-    if (this.closing) return Promise.reject(new Error('engine closed'));
-    this.starting ??= this.startOnce();
+    if (this.closing) return Promise.reject(new InvalidStateError('engine closed'));
+    this.starting ??= this.startOnce().finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
@@ -187,12 +177,46 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     );
   }
 
+  /** A mosaic's WebRTC viewers: each, from its offer's answer until it leaves, wants the encode. */
+  private viewersOf(
+    stitcher: Stitcher,
+    several: boolean,
+    host: string,
+    options: EngineOptions,
+  ): WhepSessions {
+    const { name } = stitcher.mosaic;
+    const { server } = this.media.config;
+    const sessions = new WhepSessions({
+      maxViewers: server.maxViewers,
+      ice: iceOptionsForHost(host, server.iceAddresses),
+      logger: this.media.logger(several ? `webrtc:${name}` : 'webrtc'),
+      requestKeyframe: () => stitcher.requestKeyframe(),
+      connectTimeoutMs: options.viewerConnectTimeoutMs,
+      disconnectTimeoutMs: options.viewerDisconnectTimeoutMs,
+    });
+    stitcher.on('accessunit', (unit) => sessions.push(unit));
+    const leases = new Map<string, Release>();
+    sessions.on('viewerjoin', (viewer) => {
+      leases.set(viewer.id, stitcher.want('whep'));
+      this.safeEmit('viewerjoin', viewer, name);
+    });
+    sessions.on('viewerleave', (id, reason) => {
+      leases.get(id)?.();
+      leases.delete(id);
+      this.safeEmit('viewerleave', id, reason, name);
+    });
+    return sessions;
+  }
+
   private async startOnce(): Promise<void> {
+    // A failed media start has stopped everything it started before it rejects.
+    await this.media.start();
+    if (this.address) return;
     try {
-      await this.startMedia();
       this.address = await this.server.listen();
     } catch (error) {
-      await this.stopMedia();
+      // A port in use: the media core stops what it started, so no camera stays pulled.
+      await this.media.stop();
       throw error;
     }
     const others = [...this.mosaics.keys()].slice(1).map((name) => `${this.url}/mosaics/${name}/`);
@@ -200,31 +224,6 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
       `serving the mosaic at ${this.url}${others.length ? ` (and ${others.join(', ')})` : ''}`,
     );
     this.safeEmit('start');
-  }
-
-  /**
-   * Starts the cameras, then each mosaic that is not running (again after stopMedia()); the HTTP
-   * server is left as it is.
-   */
-  async startMedia(): Promise<void> {
-    this.hub.start();
-    for (const { stitcher } of this.served) if (!stitcher.running) await stitcher.start();
-  }
-
-  /** Stops every mosaic, then the cameras; the HTTP server keeps its port. Logs instead of rejecting. */
-  async stopMedia(): Promise<void> {
-    await Promise.all(
-      this.served.map(({ stitcher }) =>
-        stitcher
-          .stop()
-          .catch((error: unknown) =>
-            this.logger.error(`stopping mosaic ${stitcher.mosaic.name} failed: ${String(error)}`),
-          ),
-      ),
-    );
-    await this.hub
-      .stop()
-      .catch((error: unknown) => this.logger.error(`stopping the cameras failed: ${String(error)}`));
   }
 
   private async closeOnce(): Promise<void> {
@@ -235,7 +234,7 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         () => Promise.all(this.served.map(({ sessions }) => sessions.close())).then(() => undefined),
       ],
       ['http server', () => this.server.close()],
-      ['mosaics and cameras', () => this.stopMedia()],
+      ['mosaics and cameras', () => this.media.close()],
     ];
     for (const [what, step] of steps) {
       await step().catch((error: unknown) =>

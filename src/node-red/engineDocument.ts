@@ -72,8 +72,11 @@ export interface EngineCredentials {
 export interface EngineDocument {
   /** For `new Engine(...)`: validated there, with the same ajv schema as every other host. */
   config: Record<string, unknown>;
-  /** Passwords and the token, to mask in every log line. */
-  secrets: string[];
+  /**
+   * Every camera password the credentials hold, used or not, to mask besides the config's own
+   * secrets (which the media core collects from `config`: URL passwords, the token).
+   */
+  storedPasswords: string[];
 }
 
 /**
@@ -118,16 +121,10 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
   }
   config['server'] = server;
   if (issues.length > 0) throw new ConfigError(issues);
-  const secrets = [
-    ...Object.values(legacyPasswords),
-    ...slotPasswords(credentials),
-    ...cameras.flatMap((c) =>
-      [c['url'], c['subUrl']].flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : [])),
-    ),
-    ...(credentials.token ? [credentials.token] : []),
-    ...publishUrls(outputs).flatMap(urlPasswords),
-  ].filter((s) => s !== '');
-  return { config, secrets };
+  const storedPasswords = [...Object.values(legacyPasswords), ...slotPasswords(credentials)].filter(
+    (s) => s !== '',
+  );
+  return { config, storedPasswords };
 }
 
 /** `"a b, c"` → `['a', 'b', 'c']`; empty → undefined (the default); other values as they are. */
@@ -214,17 +211,6 @@ function withMosaicDefaults(
     if (fromCredentials !== undefined) mosaic['outputs'] = fromCredentials;
     return mosaic;
   });
-}
-
-/** Every publish URL in the `outputs` credential, whichever of its shapes it has. */
-function publishUrls(outputs: unknown): string[] {
-  const lists = Array.isArray(outputs) ? [outputs] : isRecord(outputs) ? Object.values(outputs) : [];
-  return lists.flatMap((list: unknown) =>
-    (Array.isArray(list) ? list : []).flatMap((o: unknown) => {
-      const url = isRecord(o) ? o['url'] : undefined;
-      return typeof url === 'string' ? [url] : [];
-    }),
-  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

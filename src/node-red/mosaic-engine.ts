@@ -1,6 +1,5 @@
 import { Engine } from '../core/engine';
 import type { LogLevel } from '../core/logger';
-import { redactText } from '../core/redact';
 import {
   engineDocument,
   PASSWORD_SLOTS,
@@ -24,22 +23,21 @@ export = function register(RED: NodeApi): void {
   function MosaicEngine(this: MosaicEngineNode, def: MosaicEngineDef): void {
     RED.nodes.createNode(this, def);
     const credentials = (this.credentials ?? {}) as EngineCredentials;
-    let secrets: string[] = credentials.token ? [credentials.token] : [];
+    // Lines arrive masked: the media core masks the config's secrets and the stored passwords.
     const logSink = (level: LogLevel, scope: string, message: string): void => {
-      const line = `[${scope}] ${redactText(message, secrets)}`;
+      const line = `[${scope}] ${message}`;
       if (level === 'error' || level === 'warn') this.warn(line);
       else if (level === 'info') this.log(line);
       else this.debug(line);
     };
     this.mosaic = new MosaicRuntime(() => {
       const document = engineDocument(def, credentials);
-      secrets = document.secrets;
       for (const field of passwordsInFlowFile(def.cameras, def.mosaics)) {
         this.warn(
           `${field} holds a password, which the flow file keeps in clear text: use the password field`,
         );
       }
-      return new Engine(document.config, { logSink });
+      return new Engine(document.config, { logSink, secrets: document.storedPasswords });
     });
     this.on('close', (_removed, done) => {
       void this.mosaic.close().then(done);

@@ -1,6 +1,5 @@
 import type { Engine } from '../core/engine';
-import type { MotionEvent } from '../core/stitcher/cameraHub';
-import type { TileStateEvent } from '../core/stitcher/stitcher';
+import type { CameraStateEvent, MotionEvent } from '../core/stitcher/cameraHub';
 import { findMosaic, messageMosaic, nodeMosaicName } from './engineClient';
 import { errorText, failureStatus, reportFailure } from './errorText';
 import { liveStatus } from './liveStatus';
@@ -33,7 +32,8 @@ export = function register(RED: NodeApi): void {
         this.status(failureStatus(error)); // the "Mosaic" property names no mosaic of the engine
       }
     };
-    const onTileState = (event: TileStateEvent): void => {
+    const onCameraState = (event: CameraStateEvent): void => {
+      // The topic keeps the event's old name: flows switch on it (see the node's help).
       this.send([{ topic: 'tilestate', payload: { ...event } }, null, null]);
       showStatus();
     };
@@ -69,10 +69,11 @@ export = function register(RED: NodeApi): void {
 
     if (mosaic) {
       // Subscribed before the start, so the first `connecting → live` changes are not missed.
-      mosaic.on('tilestate', onTileState);
+      mosaic.on('camerastate', onCameraState);
       mosaic.on('motion', onMotion);
       mosaic.on('outputstate', onOutputState);
-      mosaic.on('runningchange', showStatus);
+      mosaic.on('start', showStatus);
+      mosaic.on('stop', showStatus);
       this.status({ fill: 'yellow', shape: 'ring', text: 'starting' });
       mosaic.start().then(
         (engine) => {
@@ -120,10 +121,11 @@ export = function register(RED: NodeApi): void {
     this.on('close', (_removed, done) => {
       closed = true;
       if (timer) clearInterval(timer);
-      mosaic?.off('tilestate', onTileState);
+      mosaic?.off('camerastate', onCameraState);
       mosaic?.off('motion', onMotion);
       mosaic?.off('outputstate', onOutputState);
-      mosaic?.off('runningchange', showStatus);
+      mosaic?.off('start', showStatus);
+      mosaic?.off('stop', showStatus);
       done();
     });
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { afterEach, test } from 'node:test';
+import { configSecrets } from '../../src/core/config/redactIssues';
 import { ConfigError } from '../../src/core/errors';
 import { engineDocument, passwordsInFlowFile, withLogin } from '../../src/node-red/engineDocument';
 import type { MosaicEngineNode } from '../../src/node-red/engineClient';
@@ -17,6 +18,12 @@ import { waitFor } from '../helpers/wait';
 afterEach(async () => {
   await helper.unload();
 });
+
+/** The node's config document and what its media core masks: stored passwords and the config's secrets. */
+function documentAndSecrets(...args: Parameters<typeof engineDocument>) {
+  const { config, storedPasswords } = engineDocument(...args);
+  return { config, secrets: [...storedPasswords, ...configSecrets(config)] };
+}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -99,7 +106,7 @@ test('camera users and passwords come from credentials and never show in stats o
 });
 
 test('engineDocument: empty fields take the defaults, numbers from text, JSON layout', () => {
-  const { config, secrets } = engineDocument(
+  const { config, secrets } = documentAndSecrets(
     {
       cameras: [{ name: 'a', url: 'rtsp://cam/x', transport: 'udp' }],
       width: '640',
@@ -120,7 +127,7 @@ test('engineDocument: empty fields take the defaults, numbers from text, JSON la
 });
 
 test('engineDocument: publishing outputs come from the credentials, their passwords masked', () => {
-  const { config, secrets } = engineDocument(
+  const { config, secrets } = documentAndSecrets(
     { cameras: [{ name: 'a', url: 'demo:testsrc2' }] },
     { outputs: '[{"type":"rtsp","url":"rtsp://pub:pub-s3cret@mediamtx:8554/mosaic"}]' },
   );
@@ -129,7 +136,7 @@ test('engineDocument: publishing outputs come from the credentials, their passwo
 });
 
 test("engineDocument: a camera's substream gets its login from the credentials; title and motion pass through", () => {
-  const { config, secrets } = engineDocument(
+  const { config, secrets } = documentAndSecrets(
     {
       cameras: [
         {
@@ -174,7 +181,7 @@ test("engineDocument: mosaics take the node's output, layout and labels as defau
       },
     ]),
   };
-  const byName = engineDocument(props, {
+  const byName = documentAndSecrets(props, {
     outputs: '{"hall":[{"type":"rtsp","url":"rtsp://pub:hall-pw@mtx:8554/hall"}]}',
   });
   assert.deepEqual(byName.config['mosaics'], [

@@ -48,6 +48,9 @@ test('a slot out of range or emptied falls back to the stored map, and every pas
     password9: 'unused-pw',
   };
   assert.deepEqual(urls(cameras, credentials), ['rtsp://u:map-a@cam-a/1', 'rtsp://u@cam-b/1']);
-  const { secrets } = engineDocument({ cameras }, credentials);
-  assert.ok(secrets.includes('map-a') && secrets.includes('unused-pw'), 'stored passwords are masked');
+  const { storedPasswords } = engineDocument({ cameras }, credentials);
+  assert.ok(
+    storedPasswords.includes('map-a') && storedPasswords.includes('unused-pw'),
+    'stored passwords are masked',
+  );
 });

@@ -18,10 +18,13 @@ export function redactIssues(issues: readonly ConfigIssue[], secrets: readonly s
 }
 
 /**
- * The passwords of every URL in a config document, whatever shape it is in: each camera's `url`
- * and `subUrl`, and each publishing output's `url`, top-level or in one of `mosaics`.
+ * Every secret of a config document, whatever shape it is in (written by a user, half valid, or
+ * validated): the passwords of each camera's `url` and `subUrl` and of each publishing output's
+ * `url` (top-level or in one of `mosaics`), and `server.token`. The one place they are collected:
+ * the media core masks them in every log line and in stats, validateConfig in its issues, and a
+ * face that logs before its media core exists takes them from here too.
  */
-export function configPasswords(document: unknown): string[] {
+export function configSecrets(document: unknown): string[] {
   const records = (value: unknown): Record<string, unknown>[] =>
     Array.isArray(value)
       ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
@@ -33,5 +36,13 @@ export function configPasswords(document: unknown): string[] {
   for (const mosaic of records(root['mosaics'])) {
     for (const output of records(mosaic['outputs'])) urls.push(output['url']);
   }
-  return urls.flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : []));
+  const token = records([root['server']])[0]?.['token'];
+  const secrets = [
+    ...urls.flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : [])),
+    ...(typeof token === 'string' && token !== '' ? [token] : []),
+  ];
+  return [...new Set(secrets)];
 }
+
+/** @deprecated The old name of {@link configSecrets} (which also takes the token): use that. */
+export const configPasswords = configSecrets;

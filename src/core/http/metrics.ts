@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CameraStats, OutputStats, StitcherStats } from '../stitcher/stitcherStats';
 import type { ViewerStats } from '../webrtc/viewer';
+import type { TransportStats } from './statsDocument';
 
 /** One labelled value of a metric. */
 interface Sample {
@@ -12,6 +13,8 @@ interface Sample {
 export interface MetricsSource {
   stats(): StitcherStats;
   viewers(): ViewerStats[];
+  /** MSE, HLS and RTSP clients, where served. */
+  transports?(): TransportStats;
 }
 
 /**
@@ -44,6 +47,22 @@ export class MosaicMetrics {
       'camera_mosaic_viewers',
       'WebRTC viewers connected or connecting',
       one(() => read().viewers.length),
+    );
+    this.define(
+      'gauge',
+      'camera_mosaic_clients',
+      'Clients by transport besides WebRTC: mse (WebSocket), hls (players seen in the last 10 s), rtsp',
+      () => {
+        const { playback, rtsp } = source.transports?.() ?? {};
+        const samples: Sample[] = [];
+        if (playback) {
+          samples.push({ labels: { transport: 'mse' }, value: playback.mse.clients });
+          samples.push({ labels: { transport: 'hls' }, value: playback.hls.clients });
+        }
+        if (rtsp) samples.push({ labels: { transport: 'rtsp' }, value: rtsp.clients });
+        return samples;
+      },
+      ['transport'],
     );
     this.define(
       'gauge',

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { RtspStreamStats } from '../rtsp/rtspStream';
 import type { WhepSessions } from '../webrtc/whepSessions';
 import { HttpError } from './httpError';
 import { HttpServer } from './httpServer';
@@ -35,6 +36,8 @@ export interface MosaicServerOptions {
   stats?: () => unknown;
   /** See HttpServerOptions; default a quarter of `ulimit -n`. */
   maxConnections?: number;
+  /** A mosaic's RTSP clients for /metrics, when the RTSP server runs. */
+  rtspStats?: (mosaic: string) => RtspStreamStats | undefined;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createMosaicServer(
   const metrics = new MosaicMetrics({
     stats: () => first.control.stats(),
     viewers: () => first.sessions.stats(),
+    transports: () => ({ playback: first.playback?.stats(), rtsp: options.rtspStats?.(first.name) }),
   });
   const routes: Route[] = [
     ...pageRoutes(),

@@ -1,4 +1,6 @@
+import type { RtspStreamStats } from '../rtsp/rtspStream';
 import type { StitcherStats } from '../stitcher/stitcherStats';
+import type { MosaicPlaybackStats } from './mosaicPlayback';
 import type { ViewerStats } from '../webrtc/viewer';
 
 /** What /stats returns: the old system's field names first, then the detail. Never a password. */
@@ -38,9 +40,25 @@ export interface StatsDocument {
   /** Media servers the mosaic is published to (URLs with passwords masked). */
   outputs: StitcherStats['outputs'];
   viewers: ViewerStats[];
+  /** MSE clients over WebSocket (when the HTTP layer serves them). */
+  mse?: MosaicPlaybackStats['mse'];
+  /** HLS: whether it runs (someone asked within idleStopMs), players, segments held. */
+  hls?: MosaicPlaybackStats['hls'];
+  /** RTSP clients of this mosaic (when server.rtsp is on). */
+  rtsp?: RtspStreamStats;
 }
 
-export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): StatsDocument {
+/** What other transports than WebRTC say of one mosaic, each when it is served. */
+export interface TransportStats {
+  playback?: MosaicPlaybackStats;
+  rtsp?: RtspStreamStats;
+}
+
+export function statsDocument(
+  stats: StitcherStats,
+  viewers: ViewerStats[],
+  transports: TransportStats = {},
+): StatsDocument {
   const { output } = stats;
   const uptimeS = stats.uptimeMs / 1000;
   return {
@@ -72,6 +90,8 @@ export function statsDocument(stats: StitcherStats, viewers: ViewerStats[]): Sta
     cameras: stats.cameras,
     outputs: stats.outputs,
     viewers,
+    ...(transports.playback ?? {}),
+    ...(transports.rtsp ? { rtsp: transports.rtsp } : {}),
   };
 }
 

@@ -2,7 +2,8 @@ import type { MosaicConfig } from '../config/types';
 import { EnhancedEventEmitter } from '../enhancedEvents';
 import { InvalidStateError } from '../errors';
 import { createLogger, type Logger } from '../logger';
-import { urlPasswords } from '../redact';
+import { configSecrets } from '../config/redactIssues';
+import { redactText, redactUrl } from '../redact';
 import { hostNotFound } from './hostNotFound';
 import { loadNativeAddon } from './nativeBinding';
 import type { NativeSourcePool, NativeSourceState, NativeSourceStats, NativeStreamName } from './nativeTypes';
@@ -10,8 +11,8 @@ import { relayedUrl, rtspsTarget, TlsPinRelay } from './tlsPinRelay';
 
 export type CameraState = NativeSourceState;
 
-/** A camera's state changed; every tile showing it shows the change. */
-export interface TileStateEvent {
+/** A camera's state changed (`camerastate`); every tile showing it shows the change. */
+export interface CameraStateEvent {
   camera: string;
   state: CameraState;
   /** Epoch ms of the change. */
@@ -19,6 +20,9 @@ export interface TileStateEvent {
   /** Why it went offline, passwords masked; absent when there is no error. */
   error?: string;
 }
+
+/** @deprecated The old name of {@link CameraStateEvent}. */
+export type TileStateEvent = CameraStateEvent;
 
 /** A camera's motion turned on or off (with hysteresis: off a few seconds after the last change). */
 export interface MotionEvent {
@@ -32,30 +36,37 @@ export interface MotionEvent {
 
 export interface CameraHubEvents extends Record<string, unknown[]> {
   /** The camera as a whole (live while any of its streams is); see `cameraState()`. */
-  camerastate: [TileStateEvent];
+  camerastate: [CameraStateEvent];
   motion: [MotionEvent];
   start: [];
   stop: [];
 }
 
 export interface CameraHubOptions {
-  /** Where log lines go; defaults to stderr. */
+  /** Where log lines go; defaults to stderr with `secrets` masked. */
   logger?: Logger;
+  /**
+   * What to mask in the errors it reports (events, stats); default the config's own
+   * (configSecrets). The media core passes the secrets it collected.
+   */
+  secrets?: readonly string[];
 }
 
-type StreamStates = Partial<Record<NativeStreamName, TileStateEvent>>;
+type StreamStates = Partial<Record<NativeStreamName, CameraStateEvent>>;
 
 /**
  * The cameras of one process, pulled and decoded once however many mosaics (Stitchers) show
- * them: the owner of the native SourcePool. An Engine makes one for all its mosaics; a Stitcher
- * made without one makes its own.
+ * them: the owner of the native SourcePool. A media core makes one for all its mosaics; a
+ * Stitcher made without one makes its own. Errors it reports (events, stats) have `secrets` masked.
  */
 export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
+  /** Masked wherever the cameras' errors show: the config's secrets and any given with it. */
+  readonly secrets: readonly string[];
   private readonly logger: Logger;
   private native: NativeSourcePool | undefined;
   private stopping: Promise<void> | undefined;
   private readonly streamStates = new Map<string, StreamStates>();
-  private readonly cameraStates = new Map<string, TileStateEvent>();
+  private readonly cameraStates = new Map<string, CameraStateEvent>();
   private readonly motionStates = new Map<string, MotionEvent>();
   /** A host lookup in flight per `camera/stream`; a newer state of that stream cancels it. */
   private readonly lookups = new Map<string, object>();
@@ -68,8 +79,8 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     options: CameraHubOptions = {},
   ) {
     super();
-    const passwords = config.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
-    this.logger = options.logger ?? createLogger('cameras', undefined, passwords);
+    this.secrets = options.secrets ?? configSecrets(config);
+    this.logger = options.logger ?? createLogger('cameras', undefined, this.secrets);
   }
 
   get running(): boolean {
@@ -82,23 +93,34 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     return this.native;
   }
 
-  /** Opens every camera (a camera with a substream opens that first). Idempotent. */
+  /**
+   * Opens every camera (a camera with a substream opens that first). Idempotent. Throws (e.g.
+   * NativeLoadError) with nothing left open.
+   */
   start(): void {
     if (this.native) return;
     if (this.stopping) throw new InvalidStateError('cameras still stopping');
-    const native = new (loadNativeAddon().SourcePool)({
-      cameras: this.config.cameras.map((camera) => ({
-        name: camera.name,
-        url: this.openedUrl(camera, 'main', camera.url),
-        // A pinned camera is relayed, and rtsps:// is always TCP (FFmpeg's too).
-        transport: camera.tlsFingerprint ? 'tcp' : camera.transport,
-        followRedirects: camera.followRedirects,
-        ...(camera.subUrl ? { subUrl: this.openedUrl(camera, 'sub', camera.subUrl) } : {}),
-        ...(camera.title ? { title: camera.title } : {}),
-        motion: camera.motion,
-      })),
-      mainIdleCloseMs: this.config.mainStreamIdleMs,
-    });
+    let native: NativeSourcePool;
+    try {
+      native = new (loadNativeAddon().SourcePool)({
+        cameras: this.config.cameras.map((camera) => ({
+          name: camera.name,
+          url: this.openedUrl(camera, 'main', camera.url),
+          // A pinned camera is relayed, and rtsps:// is always TCP (FFmpeg's too).
+          transport: camera.tlsFingerprint ? 'tcp' : camera.transport,
+          followRedirects: camera.followRedirects,
+          ...(camera.subUrl ? { subUrl: this.openedUrl(camera, 'sub', camera.subUrl) } : {}),
+          ...(camera.title ? { title: camera.title } : {}),
+          motion: camera.motion,
+        })),
+        mainIdleCloseMs: this.config.mainStreamIdleMs,
+      });
+    } catch (error) {
+      // The relays of pinned cameras already listen: close them, or a failed start leaks them.
+      for (const relay of this.relays.values()) void relay.close();
+      this.relays.clear();
+      throw error;
+    }
     const now = Date.now();
     for (const camera of this.config.cameras) {
       this.streamStates.set(camera.name, {});
@@ -134,7 +156,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   }
 
   /** The camera's state: live while any of its streams is, else its substream's (always open), else its main's. */
-  cameraState(camera: string): TileStateEvent | undefined {
+  cameraState(camera: string): CameraStateEvent | undefined {
     return this.cameraStates.get(camera);
   }
 
@@ -143,12 +165,19 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     return this.motionStates.get(camera);
   }
 
-  /** Native counters of every stream (main and sub) of every camera; empty when stopped. */
+  /** Native counters of every stream (main and sub) of every camera, errors masked; empty when stopped. */
   streams(): NativeSourceStats[] {
     return (this.native?.stats() ?? []).map((s) => {
       const reason = s.state === 'offline' ? this.relayReason(`${s.name}/${s.stream}`) : undefined;
-      return reason === undefined ? s : { ...s, lastError: reason };
+      const lastError = reason ?? s.lastError;
+      return lastError === '' ? s : { ...s, lastError: redactText(lastError, this.secrets) };
     });
+  }
+
+  /** The camera's URL as safe to show a user (password masked); undefined for a camera not in the config. */
+  displayUrl(camera: string): string | undefined {
+    const found = this.config.cameras.find((c) => c.name === camera);
+    return found ? redactUrl(found.url) : undefined;
   }
 
   /** A relayed stream's FFmpeg only sees its connection end: the relay knows why. */
@@ -181,6 +210,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     const key = `${camera}/${stream}`;
     this.lookups.delete(key);
     if (state === 'offline') error = this.relayReason(key) ?? error;
+    error = redactText(error, this.secrets);
     const config = this.config.cameras.find((c) => c.name === camera);
     const url = stream === 'sub' ? config?.subUrl : config?.url;
     if (state !== 'offline' || !error.startsWith('open: ') || !url) {
@@ -220,7 +250,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   ): void {
     const streams = this.streamStates.get(camera);
     if (!this.native || !streams) return;
-    const event: TileStateEvent = { camera, state, since: Date.now(), ...(error ? { error } : {}) };
+    const event: CameraStateEvent = { camera, state, since: Date.now(), ...(error ? { error } : {}) };
     streams[stream] = event;
     const hasSub = this.config.cameras.some((c) => c.name === camera && c.subUrl);
     if (hasSub) {
@@ -240,7 +270,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   }
 }
 
-function combinedState(streams: StreamStates, hasSub: boolean): TileStateEvent | undefined {
+function combinedState(streams: StreamStates, hasSub: boolean): CameraStateEvent | undefined {
   if (!hasSub) return streams.main;
   if (streams.main?.state === 'live') return streams.main;
   return streams.sub;

@@ -1,5 +1,6 @@
 import type { AutoLayoutConfig, LayoutConfig } from '../config/layoutSchema';
-import { checkLayout, validateConfig } from '../config/validateConfig';
+import { checkLayout } from '../config/validateConfig';
+import { validConfig } from '../config/validConfig';
 import { mosaicDefinitions, type MosaicDefinition } from '../config/mosaicDefinitions';
 import type { MosaicConfig } from '../config/types';
 import { EnhancedEventEmitter } from '../enhancedEvents';
@@ -8,81 +9,41 @@ import { AutoLayoutDirector, autoLayoutTiles } from '../layout/autoLayoutDirecto
 import { resolveLayout } from '../layout/resolveLayout';
 import type { Tile } from '../layout/tile';
 import { createLogger, type Logger } from '../logger';
-import { redactUrl, urlPasswords } from '../redact';
+import { redactText } from '../redact';
 import { loadNativeAddon } from './nativeBinding';
-import { CameraHub, type MotionEvent, type TileStateEvent } from './cameraHub';
-import { defaultFontPath } from './defaultFont';
+import { CameraHub, type CameraStateEvent, type MotionEvent } from './cameraHub';
 import { checkFontFile } from './fontFile';
-import type { NativePublisherState, NativeStitcher, NativeStitcherOptions, NativeTile } from './nativeTypes';
+import { nativeStitcherOptions, nativeTiles } from './nativeStitcherOptions';
+import type { NativePublisherState, NativeStitcher } from './nativeTypes';
 import { publishTargets } from './publishTargets';
 import { validateRendition } from '../config/validateRendition';
 import { renditionSettings, type Rendition } from './rendition';
 import { RenditionRegistry } from './renditionRegistry';
 import { buildStats, type StitcherStats } from './stitcherStats';
 import { Demand, type Release } from './demand';
+import {
+  DEFAULT_IDLE_AFTER_MS,
+  type SnapshotOptions,
+  type StitcherEvents,
+  type StitcherOptions,
+} from './stitcherTypes';
 
-/** One encoded H.264 access unit of the mosaic. */
-export interface AccessUnit {
-  /** Annex-B byte stream; keyframes carry SPS and PPS. */
-  data: Buffer;
-  /** Presentation time in 90 kHz ticks (the RTP video clock), continuous across re-layouts. */
-  pts: number;
-  /** An IDR: a new viewer can start here. */
-  keyframe: boolean;
-}
-
-export type { CameraState, TileStateEvent } from './cameraHub';
-
-/** An output (a media server the mosaic is published to) changed state. */
-export interface OutputStateEvent {
-  output: string;
-  state: NativePublisherState;
-  since: number;
-  error?: string;
-}
-
-export interface StitcherEvents extends Record<string, unknown[]> {
-  accessunit: [AccessUnit];
-  tilestate: [TileStateEvent];
-  outputstate: [OutputStateEvent];
-  layout: [readonly Tile[]];
-  start: [];
-  stop: [];
-}
-
-export interface StitcherOptions {
-  /** Where log lines go; defaults to stderr. */
-  logger?: Logger;
-  /**
-   * The cameras, shared with other mosaics of the same config (whose validated config is then
-   * used, not the constructor's); its owner starts and stops it. Left out, the Stitcher makes
-   * its own and starts and stops it with itself.
-   */
-  hub?: CameraHub;
-  /** Which of the config's `mosaics` this is; the first when left out. */
-  mosaic?: string;
-  /**
-   * With no lease (`want()`) this long, the encoder rests until the next one. Default 30000;
-   * Infinity keeps encoding. Outputs in the config hold a lease for as long as the mosaic lives.
-   */
-  idleAfterMs?: number;
-}
-
-/** After this long unwanted the encoder rests (StitcherOptions.idleAfterMs). */
-export const DEFAULT_IDLE_AFTER_MS = 30_000;
-
-export interface SnapshotOptions {
-  /** Output width; height follows the canvas aspect when only one side is given. */
-  width?: number;
-  height?: number;
-  /** JPEG quality 1..100, default 80. */
-  quality?: number;
-}
+export type { CameraState, CameraStateEvent, TileStateEvent } from './cameraHub';
+export {
+  DEFAULT_IDLE_AFTER_MS,
+  type AccessUnit,
+  type OutputStateEvent,
+  type SnapshotOptions,
+  type StitcherEvents,
+  type StitcherOptions,
+} from './stitcherTypes';
 
 /**
- * The one door to the native mosaic: cameras in, encoded access units out. Validates its config
- * (ajv) before native code sees it; all media work runs on native threads and the JS thread only
- * receives finished access units and state changes.
+ * The one door to the native mosaic: cameras in, encoded access units out. Its config is
+ * validated (ajv) once before native code sees it, by itself or by the media core that shares its
+ * hub; all media work runs on native threads and the JS thread only receives finished access
+ * units and state changes. A start that fails leaves nothing of itself running, its own hub
+ * included.
  */
 export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   readonly config: MosaicConfig;
@@ -96,8 +57,10 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   private renditions: RenditionRegistry | undefined;
   private stopping: Promise<void> | undefined;
   private startedAt = 0;
-  private readonly forwardCameraState = (event: TileStateEvent): void => {
-    if (this.native) this.safeEmit('tilestate', event);
+  private readonly forwardCameraState = (event: CameraStateEvent): void => {
+    if (!this.native) return;
+    this.safeEmit('camerastate', event);
+    this.safeEmit('tilestate', event);
   };
   /** The layout as last given (preset or tiles), for an `auto` layout's director. */
   private layoutConfig: LayoutConfig | undefined;
@@ -107,10 +70,13 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   /** Tile problems already logged, as `camera: reason`: each is logged once. */
   private readonly loggedProblems = new Set<string>();
 
-  /** Throws ConfigError naming each invalid field (or an unknown `options.mosaic`). */
+  /**
+   * Throws ConfigError naming each invalid field (or an unknown `options.mosaic`). A config that
+   * was validated already (a media core's, a hub's) is not validated again.
+   */
   constructor(config: unknown, options: StitcherOptions = {}) {
     super();
-    this.config = options.hub?.config ?? validateConfig(config);
+    this.config = options.hub?.config ?? validConfig(config);
     const mosaics = mosaicDefinitions(this.config);
     const mosaic = options.mosaic === undefined ? mosaics[0] : mosaics.find((m) => m.name === options.mosaic);
     if (!mosaic) {
@@ -120,10 +86,9 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
       ]);
     }
     this.mosaic = mosaic;
-    const passwords = this.config.cameras.flatMap((c) => [c.url, c.subUrl ?? ''].flatMap(urlPasswords));
-    this.logger = options.logger ?? createLogger('stitcher', undefined, passwords);
     this.ownsHub = options.hub === undefined;
-    this.hub = options.hub ?? new CameraHub(this.config, { logger: this.logger });
+    this.hub = options.hub ?? new CameraHub(this.config, { logger: options.logger });
+    this.logger = options.logger ?? createLogger('stitcher', undefined, this.hub.secrets);
     this.currentTiles = resolveLayout(this.mosaic.layout, this.mosaic.output, this.cameraNames());
     this.layoutConfig = this.mosaic.layout;
     this.demand = new Demand(options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS);
@@ -149,23 +114,30 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     if (this.native) throw new InvalidStateError('stitcher already running');
     if (this.ownsHub) this.hub.start();
     let native: NativeStitcher;
+    let renditions: RenditionRegistry;
     try {
-      native = new (loadNativeAddon().Stitcher)(this.nativeOptions(), this.hub.pool);
+      native = new (loadNativeAddon().Stitcher)(
+        nativeStitcherOptions(this.config, this.mosaic, this.currentTiles),
+        this.hub.pool,
+      );
+      renditions = new RenditionRegistry(native, this.mosaic.output.preset);
+      // Native start opens the encoder (no libx264, an encoder that will not open): it may throw.
+      native.start(
+        (data, pts, keyframe, rendition) => {
+          if (rendition === 0) this.safeEmit('accessunit', { data, pts, keyframe });
+          else renditions.deliver(rendition, { data, pts, keyframe });
+        },
+        (id, state, error, kind) => {
+          if (kind === 'tile') this.onTileProblem(id, error);
+          else if (state !== 'problem') this.onOutputState(id, state, error);
+        },
+      );
     } catch (error) {
+      // Nothing of this run is kept (`native` stays unset, so stop() has nothing to stop): the
+      // cameras it opened must close here or they stay pulled.
       if (this.ownsHub) await this.hub.stop();
       throw error;
     }
-    const renditions = new RenditionRegistry(native, this.mosaic.output.preset);
-    native.start(
-      (data, pts, keyframe, rendition) => {
-        if (rendition === 0) this.safeEmit('accessunit', { data, pts, keyframe });
-        else renditions.deliver(rendition, { data, pts, keyframe });
-      },
-      (id, state, error, kind) => {
-        if (kind === 'tile') this.onTileProblem(id, error);
-        else if (state !== 'problem') this.onOutputState(id, state, error);
-      },
-    );
     this.native = native;
     this.renditions = renditions;
     this.demand.attach((idle) => {
@@ -263,7 +235,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
 
   /** Counters for /stats, /metrics and monitoring; no passwords. */
   stats(): StitcherStats {
-    return buildStats({
+    const stats = buildStats({
       config: this.config,
       mosaic: this.mosaic,
       tiles: this.currentTiles,
@@ -274,12 +246,17 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
       wanted: this.demand.wanted,
       cameraState: (camera) => this.hub.cameraState(camera),
     });
+    // Camera errors come masked from the hub; a publisher's error is masked here.
+    const outputs = stats.outputs.map((o) => ({
+      ...o,
+      lastError: redactText(o.lastError, this.hub.secrets),
+    }));
+    return { ...stats, outputs };
   }
 
   /** Camera URL as safe to show a user. */
   displayUrl(camera: string): string | undefined {
-    const found = this.config.cameras.find((c) => c.name === camera);
-    return found ? redactUrl(found.url) : undefined;
+    return this.hub.displayUrl(camera);
   }
 
   protected override onListenerError(event: string, error: unknown): void {
@@ -291,7 +268,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
   /** Hands the tiles to the compositor, and only once it took them, keeps and announces them. */
   private applyTiles(tiles: readonly Tile[]): void {
     try {
-      this.native?.setLayout(this.nativeTiles(tiles));
+      this.native?.setLayout(nativeTiles(this.mosaic, tiles));
     } catch (error) {
       // The schema bounds every field to what the compositor accepts; should they ever drift
       // apart, its refusal is still the user's bad layout (a 400), not our crash (a 500).
@@ -337,6 +314,7 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
 
   private onOutputState(output: string, state: NativePublisherState, error: string): void {
     if (!this.native) return;
+    error = redactText(error, this.hub.secrets);
     const log = state === 'offline' ? this.logger.warn : this.logger.info;
     log(`output ${output}: ${state}${error ? ` (${error})` : ''}`);
     this.safeEmit('outputstate', { output, state, since: Date.now(), ...(error ? { error } : {}) });
@@ -344,32 +322,5 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
 
   private cameraNames(): string[] {
     return this.config.cameras.map((c) => c.name);
-  }
-
-  private nativeOptions(): NativeStitcherOptions {
-    const { output, labels } = this.mosaic;
-    const fontPath = labels.font ?? defaultFontPath();
-    return {
-      output: {
-        width: output.width,
-        height: output.height,
-        fps: output.fps,
-        bitrate: output.bitrate,
-        gop: output.gop,
-        preset: output.preset,
-        profile: output.profile,
-      },
-      tiles: this.nativeTiles(this.currentTiles),
-      staleTimeoutMs: this.config.staleTimeoutMs,
-      outputs: publishTargets(this.mosaic.outputs).map(({ native }) => native),
-      ...(fontPath ? { fontPath } : {}),
-      labelCorner: labels.position,
-    };
-  }
-
-  /** Tiles as the compositor takes them: the mosaic's label settings unless a tile says otherwise. */
-  private nativeTiles(tiles: readonly Tile[]): NativeTile[] {
-    const { names, clock } = this.mosaic.labels;
-    return tiles.map((tile) => ({ ...tile, label: tile.label ?? names, clock: tile.clock ?? clock }));
   }
 }
