@@ -20,9 +20,10 @@ export function redactIssues(issues: readonly ConfigIssue[], secrets: readonly s
 /**
  * Every secret of a config document, whatever shape it is in (written by a user, half valid, or
  * validated): the passwords of each camera's `url` and `subUrl` and of each publishing output's
- * `url` (top-level or in one of `mosaics`), and `server.token`. The one place they are collected:
- * the media core masks them in every log line and in stats, validateConfig in its issues, and a
- * face that logs before its media core exists takes them from here too.
+ * `url` (top-level or in one of `mosaics`), `server.token` and `server.rtsp.password`. The one
+ * place they are collected: the media core masks them in every log line and in stats,
+ * validateConfig in its issues, and a face that logs before its media core exists takes them
+ * from here too.
  */
 export function configSecrets(document: unknown): string[] {
   const records = (value: unknown): Record<string, unknown>[] =>
@@ -36,10 +37,12 @@ export function configSecrets(document: unknown): string[] {
   for (const mosaic of records(root['mosaics'])) {
     for (const output of records(mosaic['outputs'])) urls.push(output['url']);
   }
-  const token = records([root['server']])[0]?.['token'];
+  const server = records([root['server']])[0];
+  // The bearer token, and the password RTSP clients give the RTSP server (`server.rtsp`).
+  const plain = [server?.['token'], records([server?.['rtsp']])[0]?.['password']];
   const secrets = [
     ...urls.flatMap((url) => (typeof url === 'string' ? urlPasswords(url) : [])),
-    ...(typeof token === 'string' && token !== '' ? [token] : []),
+    ...plain.filter((s): s is string => typeof s === 'string' && s !== ''),
   ];
   return [...new Set(secrets)];
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { configSecrets } from '../../../src/core/config/redactIssues';
 import { Engine } from '../../../src/core/engine';
 import { ConfigError, InvalidStateError } from '../../../src/core/errors';
 import { MediaCore } from '../../../src/core/media/mediaCore';
@@ -117,6 +118,9 @@ test('its secrets are collected once: camera url and subUrl, publish URL, token 
   for (const secret of Object.values(planted)) assert.ok(!lines[0].includes(secret), lines[0]);
   assert.match(lines[0], /^warn \[face\] a line with \*\*\* and \*\*\*/);
   assert.equal(core.hub.secrets, core.secrets, 'the hub masks the same list');
+  assert.deepEqual(configSecrets({ server: { rtsp: { username: 'nvr', password: 'rtsp-pw-4e' } } }), [
+    'rtsp-pw-4e',
+  ]);
   const stats = JSON.stringify(core.mosaic('default').stats());
   for (const secret of Object.values(planted)) assert.ok(!stats.includes(secret), stats);
 });
