@@ -9,6 +9,7 @@ import { HomebridgeAPI } from 'homebridge/lib/api';
 import { defaultFontPath } from '../../src/core/stitcher/defaultFont';
 import { CameraMosaicPlatform } from '../../src/homebridge/platform';
 import { freePort } from '../fixtures/rtspCamera';
+import { smallOutput, twoMosaics } from '../helpers/failedStart';
 import { mediaThreads, SilentCamera } from '../helpers/silentCamera';
 import { waitFor } from '../helpers/wait';
 
@@ -58,25 +59,10 @@ function launch(block: Record<string, unknown>, lines: string[]): HomebridgeAPI 
   return api;
 }
 
-const output = { width: 320, height: 180, fps: 10, bitrate: 200_000 };
-
-function twoMosaics(font: string): Record<string, unknown> {
-  return {
-    cameras: [
-      { name: 'silent', url: camera.url('viewer:pw') },
-      { name: 'demo', url: 'demo:color?c=red&size=160x90&rate=10' },
-    ],
-    mosaics: [
-      { name: 'a', output },
-      { name: 'b', output, labels: { names: true, font } },
-    ],
-  };
-}
-
 test('a start that fails halfway logs why and leaves no camera pulled; the fixed config starts and shuts down clean', async () => {
   const font = join(folder, 'font.ttf');
   const lines: string[] = [];
-  launch(twoMosaics(font), lines);
+  launch(twoMosaics(camera, font), lines);
   const failure = await waitFor(
     'the failure in the log',
     () => lines.find((l) => l.startsWith('error') && l.includes('cannot start the mosaic')),
@@ -93,7 +79,7 @@ test('a start that fails halfway logs why and leaves no camera pulled; the fixed
 
   copyFileSync(defaultFontPath() ?? '', font);
   const fixed: string[] = [];
-  const api = launch(twoMosaics(font), fixed);
+  const api = launch(twoMosaics(camera, font), fixed);
   await waitFor('both mosaics started', () => fixed.some((l) => /\[stitcher:b\] started/.test(l)), 15000);
   await waitFor('the camera pulled', () => camera.connections > 0, 5000);
   assert.ok(!fixed.some((l) => l.startsWith('error')), fixed.join('\n'));
@@ -120,7 +106,7 @@ test('camera url and subUrl, publish URL and token passwords never show in the l
           subUrl: `rtsp://viewer:${planted.subUrl}@127.0.0.1:${closed}/sub`,
         },
       ],
-      output,
+      output: smallOutput,
       outputs: [{ type: 'rtsp', url: `rtsp://pub:${planted.publish}@127.0.0.1:${closed}/mosaic` }],
       server: { token: planted.token },
     },

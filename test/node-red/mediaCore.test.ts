@@ -15,7 +15,8 @@ import {
   NodeRecorder,
   type TestNode,
 } from '../helpers/nodeRedHelper';
-import { mediaThreads, SilentCamera } from '../helpers/silentCamera';
+import { assertNoCameraPulled as assertMediaStopped } from '../helpers/failedStart';
+import { SilentCamera } from '../helpers/silentCamera';
 import { waitFor } from '../helpers/wait';
 
 // Node-RED over the media core (issue 19): a start that fails halfway, first or after a "stop",
@@ -79,12 +80,7 @@ function runtimeOf(): MosaicEngineNode['mosaic'] {
 async function assertNoCameraPulled(): Promise<void> {
   const runtime = runtimeOf();
   assert.equal(runtime.running, false);
-  const engine = runtime.get();
-  assert.equal(engine.hub.running, false);
-  assert.deepEqual(engine.hub.streams(), []);
-  assert.ok([...engine.mosaics.values()].every((m) => !m.running));
-  assert.deepEqual(mediaThreads(), []);
-  await waitFor('the camera to see its connection closed', () => camera.connections === 0, 5000);
+  await assertMediaStopped(runtime.get().media, camera);
 }
 
 test('a first start that fails halfway (a font missing on the second mosaic) pulls no camera; "start" works once the font is there', async () => {

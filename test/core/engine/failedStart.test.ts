@@ -9,6 +9,11 @@ import { ConfigError } from '../../../src/core/errors';
 import { defaultFontPath } from '../../../src/core/stitcher/defaultFont';
 import { freePort } from '../../fixtures/rtspCamera';
 import { recordingSink } from '../../helpers/colourMosaic';
+import {
+  assertNoCameraPulled as assertMediaStopped,
+  smallOutput,
+  twoMosaics,
+} from '../../helpers/failedStart';
 import { mediaThreads, SilentCamera } from '../../helpers/silentCamera';
 import { waitFor } from '../../helpers/wait';
 
@@ -29,42 +34,22 @@ after(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const output = { width: 320, height: 180, fps: 10, bitrate: 200_000 };
-
 function engine(document: Record<string, unknown>, port: number, lines = logs): Engine {
   const made = new Engine(document, { port, host: '127.0.0.1', logSink: recordingSink(lines) });
   engines.push(made);
   return made;
 }
 
-function twoMosaics(font?: string): Record<string, unknown> {
-  return {
-    cameras: [
-      { name: 'silent', url: camera.url('viewer:pw') },
-      { name: 'demo', url: 'demo:color?c=red&size=160x90&rate=10' },
-    ],
-    mosaics: [
-      { name: 'a', output },
-      { name: 'b', output, ...(font ? { labels: { names: true, font } } : {}) },
-    ],
-  };
-}
-
 async function assertNoCameraPulled(failed: Engine): Promise<void> {
-  assert.equal(failed.media.running, false);
-  assert.equal(failed.hub.running, false);
-  assert.deepEqual(failed.hub.streams(), []);
-  assert.ok([...failed.mosaics.values()].every((m) => !m.running));
-  assert.deepEqual(mediaThreads(), []);
-  await waitFor('the camera to see its connection closed', () => camera.connections === 0, 5000);
-  assert.equal(failed.port, 0);
+  await assertMediaStopped(failed.media, camera);
+  assert.equal(failed.port, 0, 'the server does not listen');
 }
 
 test('a port in use fails start() with no camera pulled; the same Engine starts once the port is free', async () => {
   const blocker: Server = createServer();
   const port = await freePort();
   await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-  const failed = engine(twoMosaics(), port);
+  const failed = engine(twoMosaics(camera), port);
   await assert.rejects(failed.start(), /EADDRINUSE/);
   await assertNoCameraPulled(failed);
   await new Promise((resolve) => blocker.close(resolve));
@@ -79,7 +64,7 @@ test('a port in use fails start() with no camera pulled; the same Engine starts 
 test('a font missing on the second mosaic fails start() with no camera pulled and no port taken; it starts once the font is there', async () => {
   const font = join(folder, 'later.ttf');
   const port = await freePort();
-  const failed = engine(twoMosaics(font), port);
+  const failed = engine(twoMosaics(camera, font), port);
   await assert.rejects(
     failed.start(),
     (error: unknown) => error instanceof ConfigError && /mosaics\[1\]\.labels\.font/.test(error.message),
@@ -112,7 +97,7 @@ test("camera url and subUrl, publish URL and token passwords never show in the E
         },
         { name: 'demo', url: 'demo:color?c=red&size=160x90&rate=10' },
       ],
-      output,
+      output: smallOutput,
       outputs: [{ type: 'rtsp', url: `rtsp://pub:${planted.publish}@127.0.0.1:${closed}/mosaic` }],
       server: { token: planted.token },
     },

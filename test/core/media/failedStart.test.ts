@@ -10,6 +10,7 @@ import { loadNativeAddon } from '../../../src/core/stitcher/nativeBinding';
 import { Stitcher } from '../../../src/core/stitcher/stitcher';
 import { recordingSink } from '../../helpers/colourMosaic';
 import { openFdCount, threadCount } from '../../helpers/processUsage';
+import { assertNoCameraPulled, smallOutput, twoMosaics } from '../../helpers/failedStart';
 import { mediaThreads, SilentCamera } from '../../helpers/silentCamera';
 import { sleep, waitFor } from '../../helpers/wait';
 
@@ -29,33 +30,9 @@ after(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const output = { width: 320, height: 180, fps: 10, bitrate: 200_000 };
-
-/** Two mosaics over a silent camera and a demo one; the second's labels use `font`. */
-function config(font: string): Record<string, unknown> {
-  return {
-    cameras: [
-      { name: 'silent', url: camera.url('viewer:pw') },
-      { name: 'demo', url: 'demo:color?c=red&size=160x90&rate=10' },
-    ],
-    mosaics: [
-      { name: 'a', output },
-      { name: 'b', output, labels: { names: true, font } },
-    ],
-  };
-}
-
-/** Nothing of `core` runs, and the process is back where it was. */
+/** Nothing of `core` runs, no camera is pulled, and the process is back where it was. */
 async function assertNothingLeft(core: MediaCore, baseline: { threads: number; fds: number }) {
-  assert.equal(core.running, false);
-  assert.equal(core.hub.running, false, 'the cameras are closed');
-  assert.deepEqual(core.hub.streams(), [], 'no camera stream is pulled');
-  assert.deepEqual(
-    [...core.mosaics.values()].map((s) => s.stats().running),
-    [false, false],
-  );
-  assert.deepEqual(mediaThreads(), [], 'no media thread is left');
-  await waitFor('the camera to see its connection closed', () => camera.connections === 0, 5000);
+  await assertNoCameraPulled(core, camera);
   await sleep(100);
   assert.equal(threadCount(), baseline.threads, 'threads');
   assert.ok(openFdCount() <= baseline.fds, `descriptors ${baseline.fds} → ${openFdCount()}`);
@@ -64,14 +41,14 @@ async function assertNothingLeft(core: MediaCore, baseline: { threads: number; f
 test('a font missing on the second mosaic fails start() after the cameras and the first mosaic started; nothing is left, and it starts once the font is there', async () => {
   const font = join(folder, 'missing.ttf');
   // Warm-up: the addon, x264's tables and libuv's thread pool reach their steady size.
-  const warm = new MediaCore(config(defaultFontPath() ?? ''), { logSink: recordingSink(logs) });
+  const warm = new MediaCore(twoMosaics(camera, defaultFontPath() ?? ''), { logSink: recordingSink(logs) });
   await warm.start();
   await warm.close();
   await waitFor('the warm-up camera connection to close', () => camera.connections === 0, 5000);
   await sleep(100);
   const baseline = { threads: threadCount(), fds: openFdCount() };
 
-  const core = new MediaCore(config(font), { logSink: recordingSink(logs) });
+  const core = new MediaCore(twoMosaics(camera, font), { logSink: recordingSink(logs) });
   const events: string[] = [];
   core.on('start', () => events.push('start'));
   core.on('stop', () => events.push('stop'));
@@ -110,7 +87,7 @@ test('a standalone Stitcher whose native start throws (no libx264) closes the ca
     }
   };
   const stitcher = new Stitcher(
-    { cameras: [{ name: 'silent', url: camera.url() }], output },
+    { cameras: [{ name: 'silent', url: camera.url() }], output: smallOutput },
     { logger: { debug() {}, info() {}, warn() {}, error() {} } },
   );
   try {
