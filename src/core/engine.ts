@@ -1,12 +1,16 @@
 import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from './config/types';
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { InvalidStateError } from './errors';
 import type { HttpServer } from './http/httpServer';
+import { MosaicPlayback } from './http/mosaicPlayback';
 import { createMosaicServer } from './http/mosaicServer';
 import { engineStatsDocument, statsDocument, type EngineStatsDocument } from './http/statsDocument';
 import type { Tile } from './layout/tile';
 import type { LogSink, Logger } from './logger';
 import { MediaCore } from './media/mediaCore';
+import { listenMosaics } from './rtsp/listenMosaics';
+import type { RtspServer } from './rtsp/rtspServer';
 import type { CameraHub, CameraStateEvent } from './stitcher/cameraHub';
 import type { Release } from './stitcher/demand';
 import type { Stitcher } from './stitcher/stitcher';
@@ -27,6 +31,8 @@ export interface EngineOptions {
   viewerDisconnectTimeoutMs?: number;
   /** With no viewer, output or snapshot this long, a mosaic's encoder rests. Default 30000. */
   idleAfterMs?: number;
+  /** Overrides `server.rtsp.port` when the RTSP server is on; 0 takes a free port, see `rtspPort`. */
+  rtspPort?: number;
   /** More text to mask in logs and stats besides the config's own secrets (MediaCoreOptions.secrets). */
   secrets?: readonly string[];
 }
@@ -54,6 +60,8 @@ export interface EngineEvents extends Record<string, unknown[]> {
 interface MosaicViewers {
   stitcher: Stitcher;
   sessions: WhepSessions;
+  /** MSE and HLS players: the same encode, repackaged as fMP4. */
+  playback: MosaicPlayback;
 }
 
 /**
@@ -77,6 +85,8 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
   private readonly server: HttpServer;
   private readonly logger: Logger;
   private address: AddressInfo | undefined;
+  /** The RTSP server (server.rtsp) once it listens. */
+  private rtsp: RtspServer | undefined;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -97,6 +107,10 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     this.served = [...this.mosaics.values()].map((stitcher) => ({
       stitcher,
       sessions: this.viewersOf(stitcher, several, host, options),
+      playback: new MosaicPlayback(stitcher, {
+        maxMseClients: server.maxViewers,
+        logger: this.media.logger(several ? `playback:${stitcher.mosaic.name}` : 'playback'),
+      }),
     }));
     this.stitcher = this.served[0].stitcher;
     this.media.on('camerastate', (event) => {
@@ -105,10 +119,11 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     });
     this.media.on('layout', (mosaic, tiles) => this.safeEmit('layout', mosaic, tiles));
     this.server = createMosaicServer(
-      this.served.map(({ stitcher, sessions }) => ({
+      this.served.map(({ stitcher, sessions, playback }) => ({
         name: stitcher.mosaic.name,
         control: stitcher,
         sessions,
+        playback,
       })),
       {
         host,
@@ -118,9 +133,13 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         allowedHosts: server.allowedHosts,
         logger: this.media.logger('http'),
         stats: () => this.stats(),
+        rtspStats: (mosaic) => this.rtsp?.stats().streams[mosaic],
       },
     );
+    this.rtspOptions = { host, port: options.rtspPort };
   }
+
+  private readonly rtspOptions: { host: string; port: number | undefined };
 
   /**
    * The mosaic called `name`; the first (the root's) when `name` is undefined. Throws ConfigError
@@ -148,6 +167,11 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     return this.address?.port ?? 0;
   }
 
+  /** The RTSP server's bound port once started with server.rtsp on, else 0. */
+  get rtspPort(): number {
+    return this.rtsp?.port ?? 0;
+  }
+
   /** `http://host:port` of the first mosaic's player page once started (others: `${url}/mosaics/<name>/`). */
   get url(): string {
     if (!this.address) return '';
@@ -161,7 +185,12 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
    */
   stats(): EngineStatsDocument {
     return engineStatsDocument(
-      this.served.map(({ stitcher, sessions }) => statsDocument(stitcher.stats(), sessions.stats())),
+      this.served.map(({ stitcher, sessions, playback }) =>
+        statsDocument(stitcher.stats(), sessions.stats(), {
+          playback: playback.stats(),
+          rtsp: this.rtsp?.stats().streams[stitcher.mosaic.name],
+        }),
+      ),
     );
   }
 
@@ -213,9 +242,19 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     await this.media.start();
     if (this.address) return;
     try {
+      // The schema's if/then for `rtsp` is beyond FromSchema: ServerConfig spells it out.
+      const { rtsp } = this.media.config.server as ServerConfig;
+      if (rtsp) {
+        this.rtsp = await listenMosaics(rtsp, this.mosaics, {
+          ...this.rtspOptions,
+          logger: this.media.logger('rtsp'),
+        });
+      }
       this.address = await this.server.listen();
     } catch (error) {
       // A port in use: the media core stops what it started, so no camera stays pulled.
+      await this.rtsp?.close();
+      this.rtsp = undefined;
       await this.media.stop();
       throw error;
     }
@@ -233,6 +272,8 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         'viewers',
         () => Promise.all(this.served.map(({ sessions }) => sessions.close())).then(() => undefined),
       ],
+      ['MSE and HLS players', () => Promise.resolve(this.served.forEach(({ playback }) => playback.close()))],
+      ['rtsp server', async () => this.rtsp?.close()],
       ['http server', () => this.server.close()],
       ['mosaics and cameras', () => this.media.close()],
     ];
