@@ -11,6 +11,10 @@ export interface CameraRow {
   /** `{enabled, sensitivity, masks}`, as an object or JSON text. */
   motion?: unknown;
   transport?: unknown;
+  /** For rtsps://: the certificate's pinned SHA-256 fingerprint. */
+  tlsFingerprint?: unknown;
+  /** Follow an RTSP redirect to another host (without the credentials). */
+  followRedirects?: unknown;
   /** Which `password<n>` credential holds this camera's password (see {@link passwordSlotKey}). */
   passwordSlot?: unknown;
 }
@@ -165,13 +169,15 @@ function cameraDocument(
   password: string | undefined,
   issues: ConfigIssue[],
 ): Record<string, unknown> {
-  const { name, url, subUrl, title, motion, transport } = asCameraRow(row);
+  const { name, url, subUrl, title, motion, transport, tlsFingerprint, followRedirects } = asCameraRow(row);
   const camera: Record<string, unknown> = { name, url };
   if (subUrl !== undefined && subUrl !== '') camera['subUrl'] = subUrl;
   if (title !== undefined && title !== '') camera['title'] = title;
   const motionSettings = parseJson(motion, `cameras[${index}].motion`, issues);
   if (motionSettings !== undefined) camera['motion'] = motionSettings;
   if (transport !== undefined && transport !== '') camera['transport'] = transport;
+  if (tlsFingerprint !== undefined && tlsFingerprint !== '') camera['tlsFingerprint'] = tlsFingerprint;
+  if (followRedirects !== undefined) camera['followRedirects'] = followRedirects;
   if (typeof name === 'string') {
     // A camera's main and sub streams share its login: both come from the credentials.
     for (const key of ['url', 'subUrl'] as const) {
