@@ -3,13 +3,11 @@
  * MSE, 640x360, frames flowing, every colour in its tile, low-latency (parts) close to live.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startFmp4Fixture, type Fmp4Fixture } from '../core/fmp4/fmp4Fixture';
-import { chromiumPath, launchChromium, lookAt, nameQuadrants, staticFiles } from './fmp4Browser';
+import { launchChromium, lookAt, nameQuadrants, staticFiles } from './fmp4Browser';
 
-const skip = !existsSync(chromiumPath) && 'no /usr/bin/chromium';
 const hlsPage = `<!doctype html><video autoplay muted playsinline></video>
 <script src="hls.min.js"></script>
 <script>
@@ -24,7 +22,6 @@ let fixture: Fmp4Fixture | undefined;
 let browser: Browser | undefined;
 
 before(async () => {
-  if (skip) return;
   fixture = await startFmp4Fixture({ extra: staticFiles({ 'hls.html': hlsPage }) });
   browser = await launchChromium();
 });
@@ -34,33 +31,27 @@ after(async () => {
   await fixture?.stop();
 });
 
-test(
-  'hls.js in Chromium plays the HLS: 640x360, frames flowing, every colour in its tile',
-  { skip },
-  async (t) => {
-    assert.ok(fixture && browser);
-    const page = await browser.newPage();
-    try {
-      const openedAt = Date.now();
-      await page.goto(`${fixture.base}/hls.html`, { timeout: 10_000 });
-      await page.waitForFunction(`document.querySelector('video').videoWidth > 0`, null, { timeout: 20_000 });
-      t.diagnostic(`first picture ${Date.now() - openedAt} ms after opening the page`);
-      const look = await lookAt(page);
-      assert.equal(`${look.width}x${look.height}`, '640x360');
-      assert.ok(look.frames >= 20, `${look.frames} frames in 2 s`);
-      assert.deepEqual(nameQuadrants(look.quadrants), ['red', 'lime', 'blue', 'yellow']);
-      const fatal = ((await page.evaluate('window.hlsErrors')) as string[]).filter((e) =>
-        e.includes('fatal'),
-      );
-      assert.deepEqual(fatal, []);
-      // LL-HLS: hls.js holds back PART-HOLD-BACK (0.6 s) plus what is on its way, not 3 segments (6 s).
-      const latency = (await page.evaluate('window.hls.latency')) as number;
-      t.diagnostic(`hls.js plays ${latency.toFixed(2)} s behind the live edge`);
-      assert.ok(latency > 0 && latency < 2.5, `${latency} s behind the live edge`);
-      assert.equal(fixture.hls.stats().active, true);
-      assert.ok(fixture.hls.stats().clients >= 1);
-    } finally {
-      await page.close();
-    }
-  },
-);
+test('hls.js in Chromium plays the HLS: 640x360, frames flowing, every colour in its tile', async (t) => {
+  assert.ok(fixture && browser);
+  const page = await browser.newPage();
+  try {
+    const openedAt = Date.now();
+    await page.goto(`${fixture.base}/hls.html`, { timeout: 10_000 });
+    await page.waitForFunction(`document.querySelector('video').videoWidth > 0`, null, { timeout: 20_000 });
+    t.diagnostic(`first picture ${Date.now() - openedAt} ms after opening the page`);
+    const look = await lookAt(page);
+    assert.equal(`${look.width}x${look.height}`, '640x360');
+    assert.ok(look.frames >= 20, `${look.frames} frames in 2 s`);
+    assert.deepEqual(nameQuadrants(look.quadrants), ['red', 'lime', 'blue', 'yellow']);
+    const fatal = ((await page.evaluate('window.hlsErrors')) as string[]).filter((e) => e.includes('fatal'));
+    assert.deepEqual(fatal, []);
+    // LL-HLS: hls.js holds back PART-HOLD-BACK (0.6 s) plus what is on its way, not 3 segments (6 s).
+    const latency = (await page.evaluate('window.hls.latency')) as number;
+    t.diagnostic(`hls.js plays ${latency.toFixed(2)} s behind the live edge`);
+    assert.ok(latency > 0 && latency < 2.5, `${latency} s behind the live edge`);
+    assert.equal(fixture.hls.stats().active, true);
+    assert.ok(fixture.hls.stats().clients >= 1);
+  } finally {
+    await page.close();
+  }
+});

@@ -6,14 +6,12 @@
  * (as behind a proxy that drops it), with Chromium's WebRTC limited to proxied UDP (none).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startFmp4Fixture, type Fmp4Fixture } from '../core/fmp4/fmp4Fixture';
 import { waitFor } from '../helpers/wait';
-import { chromiumPath, launchChromium, lookAt, nameQuadrants, staticFiles } from './fmp4Browser';
+import { launchChromium, lookAt, nameQuadrants, staticFiles } from './fmp4Browser';
 
-const skip = !existsSync(chromiumPath) && 'no /usr/bin/chromium';
 const msePage = `<!doctype html><video autoplay muted playsinline></video><script type="module">
   import { MsePlayer } from './msePlayer.js';
   const states = (window.states = []);
@@ -25,7 +23,6 @@ let browser: Browser | undefined;
 let whepOffers = 0;
 
 before(async () => {
-  if (skip) return;
   const files = staticFiles({ 'mse.html': msePage });
   fixture = await startFmp4Fixture({
     extra: (request, response) => {
@@ -49,31 +46,27 @@ after(async () => {
   await fixture?.stop();
 });
 
-test(
-  'Chromium plays MSE over the WebSocket: 640x360, frames flowing, every colour in its tile',
-  { skip },
-  async () => {
-    assert.ok(fixture && browser);
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    try {
-      await page.goto(`${fixture.base}/mse.html`, { timeout: 10_000 });
-      await page.waitForFunction(`document.querySelector('video').videoWidth > 0`, null, { timeout: 15_000 });
-      const look = await lookAt(page);
-      assert.equal(`${look.width}x${look.height}`, '640x360');
-      assert.ok(look.frames >= 20, `${look.frames} frames in 2 s`);
-      assert.deepEqual(nameQuadrants(look.quadrants), ['red', 'lime', 'blue', 'yellow']);
-      assert.equal(fixture.mse.stats().clients, 1);
-      assert.deepEqual(errors, []);
-    } finally {
-      await page.close();
-    }
-    await waitFor('the client gone', () => fixture?.mse.stats().clients === 0, 10_000);
-  },
-);
+test('Chromium plays MSE over the WebSocket: 640x360, frames flowing, every colour in its tile', async () => {
+  assert.ok(fixture && browser);
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await page.goto(`${fixture.base}/mse.html`, { timeout: 10_000 });
+    await page.waitForFunction(`document.querySelector('video').videoWidth > 0`, null, { timeout: 15_000 });
+    const look = await lookAt(page);
+    assert.equal(`${look.width}x${look.height}`, '640x360');
+    assert.ok(look.frames >= 20, `${look.frames} frames in 2 s`);
+    assert.deepEqual(nameQuadrants(look.quadrants), ['red', 'lime', 'blue', 'yellow']);
+    assert.equal(fixture.mse.stats().clients, 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+  await waitFor('the client gone', () => fixture?.mse.stats().clients === 0, 10_000);
+});
 
-test('the player page falls back to MSE when WebRTC cannot connect, and says so', { skip }, async (t) => {
+test('the player page falls back to MSE when WebRTC cannot connect, and says so', async (t) => {
   assert.ok(fixture && browser);
   const page = await browser.newPage();
   const errors: string[] = [];

@@ -2,12 +2,15 @@
 // resolution, viewers, tile states and why a camera is offline) polled from /stats. When WebRTC
 // has not shown a frame within a few seconds (UDP blocked), it falls back by itself to MSE over
 // a WebSocket (`mse`, beside `whep`), and back again if that shows nothing; the overlay says
-// which transport plays. A token,
-// when the server wants one, comes from the page's address: /#token=SECRET (the fragment never
-// reaches a server log); a refused or missing one stops every request and asks for it.
+// which transport plays; /#transport=mse starts with MSE (a network where WebRTC connects but
+// stutters). A token, when the server wants one, comes from the page's address: /#token=SECRET
+// (the fragment never reaches a server log); a refused or missing one stops every request and
+// asks for it.
 import { WhepPlayer } from './whepPlayer.js';
 
-const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
+const pageOptions = new URLSearchParams(location.hash.slice(1));
+const token = pageOptions.get('token') ?? undefined;
+const startWithMse = pageOptions.get('transport') === 'mse';
 const video = document.getElementById('mosaic');
 const overlay = document.getElementById('overlay');
 const showButton = document.getElementById('show');
@@ -71,7 +74,7 @@ async function useMse() {
   }
   if (refused || playing()) return;
   player.stop();
-  transportLine.textContent = 'MSE (WebRTC did not connect)';
+  transportLine.textContent = startWithMse ? 'MSE' : 'MSE (WebRTC did not connect)';
   msePlayer ??= new MsePlayer(video, { endpoint: 'mse', token, onstate });
   msePlayer.start();
   checkAfter(mseTrialMs, useWebRtc);
@@ -84,7 +87,8 @@ function checkAfter(ms, next) {
     if (!refused && !playing()) next();
   }, ms);
 }
-useWebRtc();
+if (startWithMse) void useMse();
+else useWebRtc();
 
 function setOverlayShown(shown) {
   overlay.classList.toggle('hidden', !shown);
