@@ -1,10 +1,10 @@
 import type { Release } from '../stitcher/demand';
-import type { Stitcher } from '../stitcher/stitcher';
+import type { StitcherLike } from '../stitcher/stitcherTypes';
 import { KeyframeThrottle } from '../webrtc/keyframeThrottle';
 import { Fmp4Muxer, type EncodedAccessUnit, type Fmp4Fragment, type Fmp4Init } from './fmp4Muxer';
 
-/** What the fMP4 outputs use of a Stitcher. */
-export type StitcherLike = Pick<Stitcher, 'on' | 'off' | 'want' | 'requestKeyframe' | 'mosaic'>;
+/** Re-exported for the fMP4 outputs' callers (defined once, in stitcherTypes.ts). */
+export type { StitcherLike };
 
 export type FragmentListener = (fragment: Fmp4Fragment) => void;
 export type Unsubscribe = () => void;

@@ -1,9 +1,9 @@
-import type { Stitcher } from '../stitcher/stitcher';
+import type { StitcherLike } from '../stitcher/stitcherTypes';
 import type { RtspServer } from './rtspServer';
 import type { RtspStreamSource } from './rtspStream';
 
-/** What the RTSP server uses of a Stitcher. */
-export type StitcherLike = Pick<Stitcher, 'on' | 'off' | 'want' | 'requestKeyframe' | 'mosaic'>;
+/** Re-exported for the RTSP server's callers (defined once, in stitcherTypes.ts). */
+export type { StitcherLike };
 
 /**
  * A Stitcher as an RTSP stream: while subscribed it holds an `rtsp` lease on the encode (a

@@ -3,6 +3,7 @@ import type { Tile } from '../layout/tile';
 import type { Logger } from '../logger';
 import type { CameraHub, CameraStateEvent } from './cameraHub';
 import type { NativePublisherState } from './nativeTypes';
+import type { Stitcher } from './stitcher';
 
 /** One encoded H.264 access unit of the mosaic. */
 export interface AccessUnit {
@@ -65,3 +66,9 @@ export interface SnapshotOptions {
   /** JPEG quality 1..100, default 80. */
   quality?: number;
 }
+
+/**
+ * What an output that repackages the encode (RTSP, fMP4 for MSE and HLS) uses of a Stitcher: its
+ * access units, keyframes on request, a lease that keeps the encoder awake, and its settings.
+ */
+export type StitcherLike = Pick<Stitcher, 'on' | 'off' | 'want' | 'requestKeyframe' | 'mosaic'>;
