@@ -85,8 +85,10 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
   private readonly server: HttpServer;
   private readonly logger: Logger;
   private address: AddressInfo | undefined;
-  /** The RTSP server (server.rtsp) once it listens. */
+  /** The RTSP server (server.rtsp) once it listens; a new one at each start that makes one. */
   private rtsp: RtspServer | undefined;
+  /** Where the RTSP server listens when server.rtsp names no host or an overriding port. */
+  private readonly rtspOptions: { host: string; port: number | undefined };
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -138,8 +140,6 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     );
     this.rtspOptions = { host, port: options.rtspPort };
   }
-
-  private readonly rtspOptions: { host: string; port: number | undefined };
 
   /**
    * The mosaic called `name`; the first (the root's) when `name` is undefined. Throws ConfigError
