@@ -1,19 +1,11 @@
+import { nalUnits as lazyNalUnits } from '../h264/nalUnits';
+
 /** H.264 NAL unit types we act on (ITU-T H.264 Table 7-1). */
 export const nalType = { idr: 5, sps: 7, pps: 8, aud: 9 } as const;
 
 /** The NAL units of an Annex-B access unit (3- or 4-byte start codes), without start codes. */
 export function nalUnits(data: Buffer): Buffer[] {
-  const units: Buffer[] = [];
-  let start = nextStart(data, 0);
-  while (start !== -1) {
-    const next = nextStart(data, start);
-    let end = next === -1 ? data.length : next - 3;
-    // A 4-byte start code's leading zero belongs to it, not to the NAL before.
-    if (next !== -1 && end > start && data[end - 1] === 0) end--;
-    if (end > start) units.push(data.subarray(start, end));
-    start = next;
-  }
-  return units;
+  return [...lazyNalUnits(data)];
 }
 
 /**
@@ -34,16 +26,4 @@ export function toLengthPrefixed(units: readonly Buffer[]): Buffer {
     offset += 4 + unit.length;
   }
   return out;
-}
-
-/** Offset just past the next `00 00 01` at or after `from`, or -1. */
-function nextStart(data: Buffer, from: number): number {
-  for (let i = from; i + 2 < data.length; i++) {
-    if (data[i + 2] > 1) {
-      i += 2;
-    } else if (data[i] === 0 && data[i + 1] === 0 && data[i + 2] === 1) {
-      return i + 3;
-    }
-  }
-  return -1;
 }

@@ -1,3 +1,5 @@
+import { nalUnits } from '../h264/nalUnits';
+
 /** The H.264 parameter sets a decoder needs before the first picture. */
 export interface ParameterSets {
   /** NAL units without start codes. */
@@ -30,29 +32,4 @@ export function findParameterSets(annexB: Buffer): ParameterSets | undefined {
 /** RFC 6184 §8.1: profile_idc, the constraint flags and level_idc of the SPS, as 6 hex digits. */
 export function profileLevelId(sps: Buffer): string {
   return sps.subarray(1, 4).toString('hex').padEnd(6, '0');
-}
-
-/** The NAL units of an Annex-B stream (3- or 4-byte start codes), lazily. */
-function* nalUnits(data: Buffer): Generator<Buffer> {
-  let start = nextStart(data, 0);
-  while (start !== -1) {
-    const next = nextStart(data, start);
-    let end = next === -1 ? data.length : next - 3;
-    // A 4-byte start code's leading zero belongs to it, not to the NAL before.
-    if (next !== -1 && end > start && data[end - 1] === 0) end--;
-    if (end > start) yield data.subarray(start, end);
-    start = next;
-  }
-}
-
-/** Offset just past the next `00 00 01` at or after `from`, or -1. */
-function nextStart(data: Buffer, from: number): number {
-  for (let i = from; i + 2 < data.length; i++) {
-    if (data[i + 2] > 1) {
-      i += 2;
-    } else if (data[i] === 0 && data[i + 1] === 0 && data[i + 2] === 1) {
-      return i + 3;
-    }
-  }
-  return -1;
 }
