@@ -23,6 +23,12 @@ import WebSocket from 'ws';
 import { cachedPackages, nodeBinary } from './otherRuntime';
 import { waitFor } from './wait';
 
+/**
+ * How much of Node-RED's output a runtime keeps: enough for a whole test's log (the secrets test
+ * reads all of it, and a stats line a second adds up), bounded all the same.
+ */
+export const keptOutputChars = 200_000;
+
 /** A Node-RED major version and the Node.js it runs on. */
 export interface NodeRedVersion {
   label: string;
@@ -88,7 +94,7 @@ export class NodeRedRuntime {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Everything kept of what Node-RED printed (its last 20,000 characters). */
+  /** Everything kept of what Node-RED printed (its last `keptOutputChars` characters). */
   get printed(): string {
     return this.output;
   }
@@ -135,7 +141,7 @@ export class NodeRedRuntime {
     );
     this.child = child;
     const collect = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-20000);
+      this.output = (this.output + chunk.toString('utf8')).slice(-keptOutputChars);
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);

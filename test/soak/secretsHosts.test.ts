@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, startCameras, type RtspCamera } from '../fixtures/rtspCamera';
 import { HomebridgeProcess } from '../helpers/homebridgeRunner';
-import { nodeRedVersions, startedNodeRed } from '../helpers/nodeRedRuntime';
+import { keptOutputChars, nodeRedVersions, startedNodeRed } from '../helpers/nodeRedRuntime';
 import { sleep, waitFor } from '../helpers/wait';
 import { fullSoak } from './soakScale';
 
@@ -163,7 +163,7 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
       );
       await suite.red.stop();
       const flowsFile = readFileSync(join(suite.red.userDir, 'flows.json'), 'utf8');
-      // The runtime keeps the last 20,000 characters it printed; `log` shows only 4,000 of them.
+      // The runtime keeps the last keptOutputChars characters it printed; `log` shows only 4,000.
       const log = (suite.red as unknown as { output: string }).output;
       const comms = JSON.stringify(suite.red.comms);
       if (process.env.SECRETS_SHOW_LOG) process.stdout.write(`${log}\n${comms}\n${statsText}\n`);
@@ -173,8 +173,8 @@ for (const version of fullSoak ? nodeRedVersions : nodeRedVersions.slice(0, 1)) 
 
       assert.ok(/viewer:\*\*\*@|\*\*\*/.test(comms + log + statsText), 'URLs appear, masked');
       assert.ok(
-        log.length < 20000,
-        "the log fits the runtime's 20,000-character buffer: nothing was dropped unread",
+        log.length < keptOutputChars,
+        "the log fits the runtime's buffer: nothing was dropped unread",
       );
       for (const [face, text] of Object.entries({ log, comms, flows, flowsFile, stats: statsText })) {
         assertNoSecrets(`Node-RED ${face}`, text);
