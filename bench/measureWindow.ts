@@ -36,6 +36,11 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** Each thread's CPU seconds so far, keyed by thread id, with the kind of thread its name says. */
+/** This process's main (JS) thread's user+sys CPU seconds: its thread id is the process id. */
+export function mainThreadCpuSeconds(): number {
+  return threadCpuSeconds(process.pid).get(String(process.pid))?.seconds ?? 0;
+}
+
 export function threadCpuSeconds(pid: number): Map<string, { kind: string; seconds: number }> {
   const threads = new Map<string, { kind: string; seconds: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {

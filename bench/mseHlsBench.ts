@@ -18,7 +18,7 @@ import { createLogger } from '../src/core/logger';
 import { MseServer } from '../src/core/mse/mseServer';
 import { Stitcher } from '../src/core/stitcher/stitcher';
 import { sleep, waitFor } from '../test/helpers/wait';
-import { threadCpuSeconds } from './measureWindow';
+import { mainThreadCpuSeconds } from './measureWindow';
 
 const clients = Number(process.env.MSE_HLS_BENCH_CLIENTS ?? 10);
 const windowSeconds = Number(process.env.MSE_HLS_BENCH_SECONDS ?? 10);
@@ -32,10 +32,6 @@ interface Row {
   mainThreadCpuPercent: number;
   /** Bytes this process sent per second, all clients together. */
   sentMbitPerSecond: number;
-}
-
-function mainThreadCpuSeconds(): number {
-  return threadCpuSeconds(process.pid).get(String(process.pid))?.seconds ?? 0;
 }
 
 async function measure(transport: string, clientCount: number, sentBytes: () => number): Promise<Row> {

@@ -13,7 +13,7 @@ import { RtspServer } from '../src/core/rtsp/rtspServer';
 import { stitcherStreamSource } from '../src/core/rtsp/stitcherSource';
 import { Stitcher } from '../src/core/stitcher/stitcher';
 import { sleep, waitFor } from '../test/helpers/wait';
-import { threadCpuSeconds } from './measureWindow';
+import { mainThreadCpuSeconds } from './measureWindow';
 
 const clients = Number(process.env.RTSP_BENCH_CLIENTS ?? 20);
 const windowSeconds = Number(process.env.RTSP_BENCH_SECONDS ?? 10);
@@ -30,11 +30,6 @@ interface Row {
   mainThreadCpuPercent: number;
   /** RTP bytes the server wrote per second, all clients together. */
   sentMbitPerSecond: number;
-}
-
-/** The main thread's user+sys CPU seconds (its thread id is the process id). */
-function mainThreadCpuSeconds(): number {
-  return threadCpuSeconds(process.pid).get(String(process.pid))?.seconds ?? 0;
 }
 
 async function measure(server: RtspServer, clientCount: number): Promise<Row> {
