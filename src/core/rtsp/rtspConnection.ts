@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { RtspAuth } from './rtspAuth';
+import { rtpInfoHeader } from './rtpInfo';
 import { RtspRequestReader, type RtspInput, type RtspRequest } from './rtspRequest';
 import { rtspResponse, supportedMethods, type RtspHeaders } from './rtspResponse';
 import type { RtspSession } from './rtspSession';
@@ -10,6 +11,7 @@ import { parseTransport, type TransportRequest } from './transportHeader';
 /** What a connection needs of its server. */
 export interface RtspConnectionHost {
   readonly auth: RtspAuth | undefined;
+  /** How long DESCRIBE waits for parameter sets, and PLAY for the keyframe its client starts on. */
   readonly describeTimeoutMs: number;
   readonly sessionTimeoutS: number;
   /** The stream a URL path names (`name`, an alias, or either plus `/trackID=0`). */
@@ -20,6 +22,7 @@ export interface RtspConnectionHost {
     connection: RtspConnection,
     stream: RtspStream,
     transport: TransportRequest,
+    trackUrl: string,
   ): { session: RtspSession; transportReply: string } | { status: number; reason: string };
   closeSession(session: RtspSession, reason: string): void;
   /** A request was refused as malformed, unauthorized or over a limit (for stats). */
@@ -159,10 +162,7 @@ export class RtspConnection {
         return this.setup(request, session, answer);
       case 'PLAY':
         if (!session) return answer(454);
-        return {
-          ...answer(200, { Session: sessionHeader, Range: 'npt=0.000-' }),
-          afterWrite: () => session.play(),
-        };
+        return this.play(session, sessionHeader, answer);
       case 'PAUSE':
         if (!session) return answer(454);
         session.pause();
@@ -197,6 +197,29 @@ export class RtspConnection {
     return answer(200, { 'Content-Type': 'application/sdp', 'Content-Base': base }, sdp);
   }
 
+  /**
+   * Answers once the client's first keyframe is here (or `describeTimeoutMs` passed), with
+   * RTP-Info saying where its packets start (RFC 2326 §12.33): live555-based NVRs sync on it
+   * and discard what came before. Without a keyframe in time it is left out, never guessed.
+   */
+  private async play(
+    session: RtspSession,
+    sessionHeader: string | undefined,
+    answer: (status: number, headers?: RtspHeaders, body?: string) => Handled,
+  ): Promise<Handled> {
+    const start = await session.play(this.host.describeTimeoutMs);
+    // Torn down, timed out or its stream removed while waiting.
+    if (this.host.findSession(session.id) !== session) return answer(454);
+    return {
+      ...answer(200, {
+        Session: sessionHeader,
+        Range: 'npt=0.000-',
+        'RTP-Info': start && rtpInfoHeader(session.trackUrl, start),
+      }),
+      afterWrite: () => session.release(),
+    };
+  }
+
   private setup(
     request: RtspRequest,
     existing: RtspSession | undefined,
@@ -208,7 +231,7 @@ export class RtspConnection {
     if (existing) return answer(459);
     const transport = parseTransport(request.headers.get('transport') ?? '');
     if (!transport) return answer(461);
-    const opened = this.host.openSession(this, target.stream, transport);
+    const opened = this.host.openSession(this, target.stream, transport, request.uri);
     if ('status' in opened) return answer(opened.status, {}, `${opened.reason}\r\n`);
     this.sessions.add(opened.session);
     return answer(200, {

@@ -186,6 +186,7 @@ export class RtspServer extends EnhancedEventEmitter<RtspServerEvents> implement
     connection: RtspConnection,
     stream: RtspStream,
     transport: TransportRequest,
+    trackUrl: string,
   ): { session: RtspSession; transportReply: string } | { status: number; reason: string } {
     if (this.sessions.size >= this.options.maxClients) {
       this.rejected.full++;
@@ -196,12 +197,13 @@ export class RtspServer extends EnhancedEventEmitter<RtspServerEvents> implement
       this.rejected.full++;
       return { status: 503, reason: `at most ${maxSessionsPerConnection} sessions per connection` };
     }
-    const chosen = sessionTransport(transport, connection, this.udp);
+    const chosen = sessionTransport(transport, connection, this.udp, stream.ssrc);
     if (!chosen) return { status: 461, reason: 'RTP over UDP unavailable, use TCP' };
     const session = new RtspSession({
       id: randomBytes(8).toString('hex'),
       stream,
       remoteAddress: connection.remoteAddress,
+      trackUrl,
       output: chosen.output,
       transport: chosen.kind,
       channels: chosen.channels,

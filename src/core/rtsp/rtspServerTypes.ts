@@ -20,7 +20,10 @@ export interface RtspServerOptions {
   stallDropMs?: number;
   /** A request must arrive whole within this long of its first byte. Default 10000. */
   headerTimeoutMs?: number;
-  /** DESCRIBE waits this long for a first keyframe's SPS/PPS. Default 5000. */
+  /**
+   * DESCRIBE waits this long for a first keyframe's SPS/PPS, and PLAY for the keyframe its
+   * client starts on (past it PLAY is answered without RTP-Info). Default 5000.
+   */
   describeTimeoutMs?: number;
   logger?: Logger;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AccessUnit } from '../stitcher/stitcher';
 import { H264Fanout } from '../webrtc/h264Fanout';
 import { KeyframeThrottle } from '../webrtc/keyframeThrottle';
@@ -30,13 +31,24 @@ export interface RtspStreamStats {
 }
 
 /**
+ * A random SSRC (RFC 3550 §8.1), never 0: a zero SSRC is what a sender that never chose one
+ * sends, and some clients take it for that.
+ */
+function randomSsrc(): number {
+  return randomBytes(4).readUInt32BE(0) || 1;
+}
+
+/**
  * One named stream: subscribed to its source only while a client plays or a DESCRIBE waits for
  * parameter sets, packetizing each unit once for all its clients (H264Fanout), and keeping the
- * latest SPS/PPS for DESCRIBE.
+ * latest SPS/PPS for DESCRIBE. Its packets are numbered once for all clients, so the SSRC, the
+ * sequence numbers and the RTP clock are the stream's, shared by every session.
  */
 export class RtspStream {
   parameterSets: ParameterSets | undefined;
-  private readonly fanout = new H264Fanout();
+  /** The SSRC of every packet, said in SETUP and in the sender reports. */
+  readonly ssrc = randomSsrc();
+  private readonly fanout = new H264Fanout({ ssrc: this.ssrc });
   private readonly throttle: KeyframeThrottle;
   private readonly sessions = new Set<RtspSession>();
   private readonly describers = new Set<() => void>();
@@ -95,10 +107,10 @@ export class RtspStream {
     return this.parameterSets;
   }
 
-  /** The RTP timestamp of `nowMs` and the stream's SSRC, once a unit has gone out. */
-  rtpClock(nowMs: number): { rtpTimestamp: number; ssrc: number } | undefined {
+  /** The RTP timestamp of `nowMs`, once a unit has gone out. */
+  rtpTimestampAt(nowMs: number): number | undefined {
     if (this.lastPts === undefined) return undefined;
-    return { rtpTimestamp: (this.lastPts + Math.round((nowMs - this.lastUnitAt) * 90)) >>> 0, ssrc: 0 };
+    return (this.lastPts + Math.round((nowMs - this.lastUnitAt) * 90)) >>> 0;
   }
 
   stats(): RtspStreamStats {

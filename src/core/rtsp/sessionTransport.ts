@@ -14,19 +14,20 @@ export interface SessionTransport {
   reply: string;
 }
 
-// Our packets' SSRC: H264Fanout's packetizer uses 0.
-const ssrc = 'ssrc=00000000';
-
 /**
  * The output for what the client asked: interleaved in its connection (on the channels it
  * named, else the first free pair), or UDP from the server's pair; undefined when UDP is asked
- * for but the pair could not be bound (a 461: the client retries over TCP).
+ * for but the pair could not be bound (a 461: the client retries over TCP). `streamSsrc` is the
+ * SSRC of the stream's packets, said in the reply as RFC 2326 §12.39 allows (8 hex digits), so a
+ * client can tell our packets from a stranger's on its UDP port before the first arrives.
  */
 export function sessionTransport(
   request: TransportRequest,
   connection: RtspConnection,
   udp: UdpPair | undefined,
+  streamSsrc: number,
 ): SessionTransport | undefined {
+  const ssrc = `ssrc=${(streamSsrc >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
   if (request.kind === 'tcp') {
     const channels = request.channels ?? connection.freeChannels();
     return {

@@ -35,11 +35,20 @@ const maxRtpPayloadBytes = 1200;
  * viewer is its SRTP encryption alone (docs/ARCHITECTURE.md, "Why it is fast").
  */
 export class H264Fanout {
-  private readonly packetizer = new H264Packetizer({
-    maxPayloadSize: maxRtpPayloadBytes,
-    inputFormat: 'annexb',
-  });
+  private readonly packetizer: H264Packetizer;
   private readonly sinks = new Set<FanoutSink>();
+
+  /**
+   * `ssrc` goes into every packet (default 0): WebRTC senders rewrite it per viewer, while the
+   * RTSP server's clients receive these bytes as they are.
+   */
+  constructor(options: { ssrc?: number } = {}) {
+    this.packetizer = new H264Packetizer({
+      maxPayloadSize: maxRtpPayloadBytes,
+      inputFormat: 'annexb',
+      ssrc: options.ssrc ?? 0,
+    });
+  }
 
   get size(): number {
     return this.sinks.size;

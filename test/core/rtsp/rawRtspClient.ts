@@ -5,15 +5,20 @@ export interface RawResponse {
   /** Lower-cased names; repeated fields joined by `\n`. */
   headers: Map<string, string>;
   body: string;
+  /** Interleaved packets received before this response. */
+  packetsBefore: number;
 }
 
 /**
  * A hand-made RTSP client for what players do not do on purpose: raw bytes, a Basic header,
- * reading nothing. Responses are read in order; interleaved packets are counted and skipped.
+ * reading nothing. Responses are read in order; interleaved packets are counted, the first on
+ * each channel kept, the rest skipped.
  */
 export class RawRtspClient {
   /** Interleaved packets received, by channel. */
   readonly packets = new Map<number, number>();
+  /** The first interleaved packet on each channel (RTP or RTCP, without the `$` framing). */
+  readonly firstPackets = new Map<number, Buffer>();
   readonly closed: Promise<void>;
   private buffer = Buffer.alloc(0);
   private waiting: ((response: RawResponse) => void) | undefined;
@@ -84,6 +89,8 @@ export class RawRtspClient {
         if (this.buffer.length < 4 + length) return;
         const channel = this.buffer[1];
         this.packets.set(channel, (this.packets.get(channel) ?? 0) + 1);
+        if (!this.firstPackets.has(channel))
+          this.firstPackets.set(channel, Buffer.from(this.buffer.subarray(4, 4 + length)));
         this.buffer = this.buffer.subarray(4 + length);
         continue;
       }
@@ -101,7 +108,8 @@ export class RawRtspClient {
       if (this.buffer.length < end + 4 + length) return;
       const body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
       this.buffer = this.buffer.subarray(end + 4 + length);
-      const response = { status: Number(statusLine.split(' ')[1]), headers, body };
+      const status = Number(statusLine.split(' ')[1]);
+      const response = { status, headers, body, packetsBefore: this.packetCount };
       const waiting = this.waiting;
       this.waiting = undefined;
       if (waiting) waiting(response);

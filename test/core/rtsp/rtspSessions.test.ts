@@ -8,11 +8,13 @@ import { serveMosaics, type StitcherLike } from '../../../src/core/rtsp/stitcher
 import type { AccessUnit } from '../../../src/core/stitcher/stitcher';
 import { recordingSink } from '../../helpers/colourMosaic';
 import { sleep, waitFor } from '../../helpers/wait';
-import { RawRtspClient } from './rawRtspClient';
+import { RawRtspClient, type RawResponse } from './rawRtspClient';
+import { rtpFields, rtpInfo, senderReportSsrc, transportSsrc } from './rtpFields';
 
 /**
- * Session life without an encoder: a source of made-up units (SPS, PPS and an IDR every 25th,
- * else a P slice; the server never decodes them) at 25 per second, and one that never delivers.
+ * Session life without an encoder: a source of made-up units (SPS, PPS and an IDR every 25th
+ * and on request, as an encoder does, else a P slice; the server never decodes them) at 25 per
+ * second, and one that never delivers.
  */
 const startCode = Buffer.from([0, 0, 0, 1]);
 const sps = Buffer.from([0x67, 0x42, 0xc0, 0x1f, 0xda, 0x02, 0x80, 0xbf]);
@@ -25,6 +27,7 @@ class TickingSource implements RtspStreamSource {
   keyframeRequests = 0;
   private readonly listeners = new Set<(unit: AccessUnit) => void>();
   private frame = 0;
+  private keyframeDue = false;
   private readonly timer = setInterval(() => this.tick(), 40);
 
   subscribe(onUnit: (unit: AccessUnit) => void): () => void {
@@ -39,6 +42,7 @@ class TickingSource implements RtspStreamSource {
 
   requestKeyframe(): void {
     this.keyframeRequests++;
+    this.keyframeDue = true;
   }
 
   stop(): void {
@@ -46,7 +50,8 @@ class TickingSource implements RtspStreamSource {
   }
 
   private tick(): void {
-    const keyframe = this.frame % 25 === 0;
+    const keyframe = this.frame % 25 === 0 || this.keyframeDue;
+    this.keyframeDue = false;
     const data = keyframe
       ? Buffer.concat([startCode, sps, startCode, pps, startCode, idr])
       : Buffer.concat([startCode, slice]);
@@ -81,12 +86,13 @@ after(async () => {
   source.stop();
 });
 
-/** A UDP receiver on an even/odd pair, counting RTP and RTCP datagrams. */
+/** A UDP receiver on an even/odd pair, counting RTP and RTCP datagrams and keeping the first RTP one. */
 async function udpReceiver(): Promise<{
   rtp: UdpSocket;
   rtcp: UdpSocket;
   ports: [number, number];
   counts: number[];
+  firstRtp: () => Buffer | undefined;
 }> {
   for (;;) {
     const rtp = createSocket('udp4');
@@ -99,15 +105,23 @@ async function udpReceiver(): Promise<{
     });
     if (bound) {
       const counts = [0, 0];
-      rtp.on('message', () => counts[0]++);
+      let first: Buffer | undefined;
+      rtp.on('message', (packet) => {
+        counts[0]++;
+        first ??= packet;
+      });
       rtcp.on('message', () => counts[1]++);
-      return { rtp, rtcp, ports: [port, port + 1], counts };
+      return { rtp, rtcp, ports: [port, port + 1], counts, firstRtp: () => first };
     }
     rtp.close();
   }
 }
 
-async function playUdp(client: RawRtspClient, ports: [number, number], path = 'ticks'): Promise<string> {
+async function playUdp(
+  client: RawRtspClient,
+  ports: [number, number],
+  path = 'ticks',
+): Promise<{ session: string; setup: RawResponse; play: RawResponse }> {
   const setup = await client.request('SETUP', `${base}${path}/trackID=0`, {
     Transport: `RTP/AVP;unicast;client_port=${ports[0]}-${ports[1]}`,
   });
@@ -115,8 +129,9 @@ async function playUdp(client: RawRtspClient, ports: [number, number], path = 't
   assert.match(setup.headers.get('transport') ?? '', /server_port=\d+-\d+/);
   assert.match(setup.headers.get('session') ?? '', /;timeout=2$/);
   const session = setup.headers.get('session')?.split(';')[0] ?? '';
-  assert.equal((await client.request('PLAY', `${base}${path}`, { Session: session })).status, 200);
-  return session;
+  const play = await client.request('PLAY', `${base}${path}`, { Session: session });
+  assert.equal(play.status, 200);
+  return { session, setup, play };
 }
 
 test('a UDP session without keep-alives is reaped after the session timeout; one with them lives on', async () => {
@@ -125,9 +140,31 @@ test('a UDP session without keep-alives is reaped after the session timeout; one
   const quietClient = await RawRtspClient.connect(server.port);
   const keptClient = await RawRtspClient.connect(server.port);
   try {
-    await playUdp(quietClient, quiet.ports);
-    const keptSession = await playUdp(keptClient, kept.ports, 'mosaic');
+    const quietAnswers = await playUdp(quietClient, quiet.ports);
+    const keptAnswers = await playUdp(keptClient, kept.ports, 'mosaic');
+    const keptSession = keptAnswers.session;
     await waitFor('RTP arriving', () => quiet.counts[0] > 10 && kept.counts[0] > 10, 5000, 20);
+    // What the answers said is what came: RTP-Info names the first datagram, SETUP its SSRC.
+    for (const [{ setup, play }, receiver, path] of [
+      [quietAnswers, quiet, 'ticks'],
+      [keptAnswers, kept, 'mosaic'],
+    ] as const) {
+      const first = rtpFields(receiver.firstRtp());
+      const info = rtpInfo(play.headers.get('rtp-info'));
+      assert.equal(info.url, `${base}${path}/trackID=0`, 'RTP-Info names the track set up');
+      assert.deepEqual(
+        [info.seq, info.rtptime],
+        [first.seq, first.timestamp],
+        'RTP-Info is the first packet',
+      );
+      assert.equal(transportSsrc(setup.headers.get('transport')), first.ssrc, 'SETUP said the SSRC');
+      assert.notEqual(first.ssrc, 0);
+    }
+    assert.equal(
+      rtpFields(quiet.firstRtp()).ssrc,
+      rtpFields(kept.firstRtp()).ssrc,
+      'an alias is the same stream',
+    );
     const keepAlive = setInterval(
       () => void keptClient.request('GET_PARAMETER', base, { Session: keptSession }),
       700,
@@ -151,7 +188,7 @@ test('a UDP session without keep-alives is reaped after the session timeout; one
   await waitFor('the source unsubscribed', () => !source.subscribed, 2000);
 });
 
-test('the source is followed only while someone plays, a player asks for a keyframe and gets sender reports', async () => {
+test('the source is followed only while someone plays, a player asks for a keyframe and gets sender reports, all as SETUP and PLAY said', async () => {
   assert.equal(source.subscribed, false);
   const requestsBefore = source.keyframeRequests;
   const client = await RawRtspClient.connect(server.port);
@@ -162,12 +199,22 @@ test('the source is followed only while someone plays, a player asks for a keyfr
     assert.match(setup.headers.get('transport') ?? '', /interleaved=0-1/);
     assert.equal(source.subscribed, false, 'SETUP alone subscribes nothing');
     const session = setup.headers.get('session')?.split(';')[0] ?? '';
-    await client.request('PLAY', `${base}ticks`, { Session: session });
+    const play = await client.request('PLAY', `${base}ticks`, { Session: session });
+    assert.equal(play.packetsBefore, 0, 'no media before the PLAY answer');
     await waitFor('RTP arriving', () => (client.packets.get(0) ?? 0) > 5, 3000, 20);
     assert.ok(source.subscribed);
     assert.ok(source.keyframeRequests > requestsBefore, 'a keyframe was asked for');
-    // RFC 3550 §6.4.1: sender reports on the RTCP channel, every 5 s.
+    // RFC 2326 §12.33: RTP-Info is where this client's packets start (a keyframe), not a guess.
+    const first = rtpFields(client.firstPackets.get(0));
+    const info = rtpInfo(play.headers.get('rtp-info'));
+    assert.equal(info.url, `${base}ticks/trackID=0`);
+    assert.deepEqual([info.seq, info.rtptime], [first.seq, first.timestamp]);
+    // RFC 2326 §12.39: SETUP's ssrc is the packets'.
+    assert.equal(transportSsrc(setup.headers.get('transport')), first.ssrc);
+    assert.notEqual(first.ssrc, 0);
+    // RFC 3550 §6.4.1: sender reports on the RTCP channel, every 5 s, under the same SSRC.
     await waitFor('an RTCP sender report', () => (client.packets.get(1) ?? 0) > 0, 7000, 50);
+    assert.equal(senderReportSsrc(client.firstPackets.get(1)), first.ssrc);
     assert.equal((await client.request('PAUSE', `${base}ticks`, { Session: session })).status, 200);
     assert.equal(source.subscribed, false, 'paused: unsubscribed');
     assert.equal((await client.request('TEARDOWN', `${base}ticks`, { Session: session })).status, 200);
@@ -195,6 +242,33 @@ test('DESCRIBE of a stream that delivers nothing is a 503 after the describe tim
   } finally {
     client.destroy();
   }
+});
+
+test('each stream has its own SSRC; PLAY with no keyframe in time is answered without RTP-Info', async () => {
+  const client = await RawRtspClient.connect(server.port);
+  try {
+    const setupTicks = await client.request('SETUP', `${base}ticks/trackID=0`, {
+      Transport: 'RTP/AVP/TCP;unicast',
+    });
+    const setupSilent = await client.request('SETUP', `${base}silent/trackID=0`, {
+      Transport: 'RTP/AVP/TCP;unicast',
+    });
+    // Two sessions on one connection: the second SETUP names no session, so it is no second track (459).
+    assert.deepEqual([setupTicks.status, setupSilent.status], [200, 200]);
+    const ssrcs = [setupTicks, setupSilent].map((setup) => transportSsrc(setup.headers.get('transport')));
+    assert.notEqual(ssrcs[0], ssrcs[1], 'two streams, two SSRCs');
+    assert.ok(!ssrcs.includes(0));
+    const startedAt = Date.now();
+    const play = await client.request('PLAY', `${base}silent`, {
+      Session: setupSilent.headers.get('session')?.split(';')[0] ?? '',
+    });
+    assert.equal(play.status, 200);
+    assert.ok(Date.now() - startedAt >= 700, 'it waited for a keyframe first');
+    assert.equal(play.headers.get('rtp-info'), undefined, 'no RTP-Info it could not know');
+  } finally {
+    client.destroy();
+  }
+  await waitFor('every session gone', () => server.stats().sessions === 0, 5000);
 });
 
 test('a connection that sets nothing up is closed after the session timeout, keep-alives or not', async () => {
