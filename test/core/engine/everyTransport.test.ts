@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { Engine } from '../../../src/core/engine';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames } from '../../fixtures/pixels';
 import { colourMosaicConfig, quadrantColours, recordingSink } from '../../helpers/colourMosaic';
 import { waitFor } from '../../helpers/wait';
 
@@ -37,10 +37,7 @@ after(async () => {
 });
 
 function decode(input: string[], frames: number) {
-  return runFfmpeg(
-    [...input, '-frames:v', String(frames), '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1'],
-    { timeoutMs: 30_000 },
-  ).then(parsePpmStream);
+  return ffmpegRgbFrames([...input, '-frames:v', String(frames)], { timeoutMs: 30_000 });
 }
 
 test('ffmpeg plays the HLS playlist with ?token=, each colour in its tile; without it, 401', async () => {

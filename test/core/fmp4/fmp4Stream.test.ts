@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Fmp4Fragment } from '../../../src/core/fmp4/fmp4Muxer';
 import { Fmp4Muxer } from '../../../src/core/fmp4/fmp4Muxer';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames, runFfmpeg } from '../../fixtures/pixels';
 import { quadrantColours } from '../../helpers/colourMosaic';
 import { waitFor } from '../../helpers/wait';
 import { startFmp4Fixture, type Fmp4Fixture } from './fmp4Fixture';
@@ -50,13 +50,7 @@ test('ffmpeg decodes init + 50 fragments as 640x360 frames with every colour in 
     assert.equal(fragment.data.subarray(4, 8).toString('latin1'), 'moof', 'one moof + mdat per access unit');
   }
   const file = Buffer.concat([init.data, ...fragments.map((f) => f.data)]);
-  const ppm = await runFfmpeg(
-    ['-f', 'mp4', '-i', 'pipe:0', '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1'],
-    {
-      input: file,
-    },
-  );
-  const frames = parsePpmStream(ppm);
+  const frames = await ffmpegRgbFrames(['-f', 'mp4', '-i', 'pipe:0'], { input: file });
   assert.equal(frames.length, 50, 'every access unit a picture');
   for (const frame of [frames[0], frames[25], frames[49]]) {
     assert.equal(`${frame.width}x${frame.height}`, '640x360');

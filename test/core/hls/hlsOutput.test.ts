@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames } from '../../fixtures/pixels';
 import { quadrantColours } from '../../helpers/colourMosaic';
 import { waitFor } from '../../helpers/wait';
 import { startFmp4Fixture, type Fmp4Fixture } from '../fmp4/fmp4Fixture';
@@ -25,25 +25,9 @@ after(async () => {
 
 test('ffmpeg reads the playlist and decodes 4 s of 640x360 frames with every colour in its tile', async () => {
   assert.ok(fixture);
-  const ppm = await runFfmpeg(
-    [
-      '-i',
-      `${fixture.base}/hls/index.m3u8`,
-      '-t',
-      '4',
-      '-vf',
-      'fps=5',
-      '-f',
-      'image2pipe',
-      '-c:v',
-      'ppm',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { timeoutMs: 40_000 },
-  );
-  const frames = parsePpmStream(ppm);
+  const frames = await ffmpegRgbFrames(['-i', `${fixture.base}/hls/index.m3u8`, '-t', '4', '-vf', 'fps=5'], {
+    timeoutMs: 40_000,
+  });
   assert.ok(frames.length >= 15, `${frames.length} frames at 5 fps`);
   for (const frame of frames) {
     assert.equal(`${frame.width}x${frame.height}`, '640x360');

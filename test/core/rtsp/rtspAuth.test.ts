@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames } from '../../fixtures/pixels';
 import { quadrantColours } from '../../helpers/colourMosaic';
 import { gstPull } from './gstClient';
 import { RawRtspClient } from './rawRtspClient';
@@ -29,26 +29,7 @@ function url(credentials?: string): string {
 }
 
 const grab = (input: string) =>
-  runFfmpeg(
-    [
-      '-rtsp_transport',
-      'tcp',
-      '-i',
-      input,
-      '-frames:v',
-      '3',
-      '-f',
-      'image2pipe',
-      '-c:v',
-      'ppm',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    {
-      timeoutMs: 15_000,
-    },
-  );
+  ffmpegRgbFrames(['-rtsp_transport', 'tcp', '-i', input, '-frames:v', '3'], { timeoutMs: 15_000 });
 
 test('without credentials DESCRIBE is a 401 with a Digest and a Basic challenge', async () => {
   const client = await RawRtspClient.connect(fixture?.server.port ?? 0);
@@ -78,7 +59,7 @@ test('without credentials DESCRIBE is a 401 with a Digest and a Basic challenge'
 });
 
 test('ffmpeg with credentials (Digest, which it picks when offered) plays the right colours', async () => {
-  const frames = parsePpmStream(await grab(url(`${username}:${password}`)));
+  const frames = await grab(url(`${username}:${password}`));
   assert.equal(frames.length, 3);
   assert.deepEqual(quadrantColours(frames[2]), ['red', 'lime', 'blue', 'yellow']);
 });

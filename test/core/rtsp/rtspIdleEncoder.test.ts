@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames } from '../../fixtures/pixels';
 import { quadrantColours } from '../../helpers/colourMosaic';
 import { waitFor } from '../../helpers/wait';
 import { startRtspFixture, streamName, type RtspFixture } from './rtspFixture';
@@ -24,26 +24,12 @@ const resting = () => fixture?.stitcher.stats().output.idle === true;
 test('a resting encoder wakes for an RTSP client, which gets the right picture, and rests after it', async () => {
   await waitFor('the unwatched encoder resting', resting, 10_000);
   const startedAt = Date.now();
-  const ppm = await runFfmpeg(
-    [
-      '-rtsp_transport',
-      'tcp',
-      '-i',
-      `${fixture?.base}${streamName}`,
-      '-frames:v',
-      '1',
-      '-f',
-      'image2pipe',
-      '-c:v',
-      'ppm',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
+  const frames = await ffmpegRgbFrames(
+    ['-rtsp_transport', 'tcp', '-i', `${fixture?.base}${streamName}`, '-frames:v', '1'],
     { timeoutMs: 15_000 },
   );
   const elapsedMs = Date.now() - startedAt;
-  assert.deepEqual(quadrantColours(parsePpmStream(ppm)[0]), ['red', 'lime', 'blue', 'yellow']);
+  assert.deepEqual(quadrantColours(frames[0]), ['red', 'lime', 'blue', 'yellow']);
   assert.ok(elapsedMs < 5000, `the first picture took ${elapsedMs} ms`);
   await waitFor('the encoder resting again', resting, 10_000);
   assert.equal(fixture?.stitcher.stats().output.wanted['rtsp'] ?? 0, 0, 'no rtsp lease left');

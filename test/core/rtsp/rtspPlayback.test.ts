@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames } from '../../fixtures/pixels';
 import { colours, quadrantColours } from '../../helpers/colourMosaic';
 import { gstPull } from './gstClient';
 import { startRtspFixture, streamName, type RtspFixture } from './rtspFixture';
@@ -15,27 +15,11 @@ after(async () => {
   await fixture?.stop();
 });
 
-async function decodeWithFfmpeg(transport: 'tcp' | 'udp', frames: number) {
+function decodeWithFfmpeg(transport: 'tcp' | 'udp', frames: number) {
   const url = `${fixture?.base}${streamName}`;
-  const ppm = await runFfmpeg(
-    [
-      '-rtsp_transport',
-      transport,
-      '-i',
-      url,
-      '-frames:v',
-      String(frames),
-      '-f',
-      'image2pipe',
-      '-c:v',
-      'ppm',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { timeoutMs: 20_000 },
-  );
-  return parsePpmStream(ppm);
+  return ffmpegRgbFrames(['-rtsp_transport', transport, '-i', url, '-frames:v', String(frames)], {
+    timeoutMs: 20_000,
+  });
 }
 
 for (const transport of ['tcp', 'udp'] as const) {

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { RtspStreamSource } from '../../../src/core/rtsp/rtspStream';
-import { parsePpmStream, runFfmpeg } from '../../fixtures/pixels';
+import { ffmpegRgbFrames, runFfmpeg } from '../../fixtures/pixels';
 import { quadrantColours } from '../../helpers/colourMosaic';
 import { waitFor } from '../../helpers/wait';
 import { RawRtspClient } from './rawRtspClient';
@@ -167,23 +167,8 @@ test("a stranger's datagrams on the RTP/RTCP ports change nothing", async () => 
 });
 
 test('after all that the server still serves the right picture', async () => {
-  const ppm = await runFfmpeg(
-    [
-      '-rtsp_transport',
-      'tcp',
-      '-i',
-      url,
-      '-frames:v',
-      '1',
-      '-f',
-      'image2pipe',
-      '-c:v',
-      'ppm',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { timeoutMs: 15_000 },
-  );
-  assert.deepEqual(quadrantColours(parsePpmStream(ppm)[0]), ['red', 'lime', 'blue', 'yellow']);
+  const frames = await ffmpegRgbFrames(['-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1'], {
+    timeoutMs: 15_000,
+  });
+  assert.deepEqual(quadrantColours(frames[0]), ['red', 'lime', 'blue', 'yellow']);
 });

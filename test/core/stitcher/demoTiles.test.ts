@@ -7,8 +7,7 @@ import {
   decodeJpeg,
   meanColour,
   colourDistance,
-  parsePpmStream,
-  runFfmpeg,
+  ffmpegRgbFrames,
   type RgbFrame,
 } from '../../fixtures/pixels';
 import type { PixelRect } from '../../fixtures/pixels';
@@ -42,11 +41,9 @@ async function expectedTile(url: string, rect: PixelRect, fit: Fit): Promise<Rgb
     fit === 'cover'
       ? `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`
       : `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:black`;
-  const ppm = await runFfmpeg([
-    ...['-f', 'lavfi', '-i', lavfiGraph(url), '-frames:v', '1', '-vf', fitted],
-    ...['-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1'],
-  ]);
-  return parsePpmStream(ppm)[0];
+  const input = ['-f', 'lavfi', '-i', lavfiGraph(url)];
+  const frames = await ffmpegRgbFrames([...input, '-frames:v', '1', '-vf', fitted]);
+  return frames[0];
 }
 
 function isBlack(rgb: readonly number[]): boolean {
