@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { ServerConfig } from './config/types';
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { InvalidStateError } from './errors';
 import type { HttpServer } from './http/httpServer';
@@ -9,8 +8,6 @@ import { engineStatsDocument, statsDocument, type EngineStatsDocument } from './
 import type { Tile } from './layout/tile';
 import type { LogSink, Logger } from './logger';
 import { MediaCore } from './media/mediaCore';
-import { listenMosaics } from './rtsp/listenMosaics';
-import type { RtspServer } from './rtsp/rtspServer';
 import type { CameraHub, CameraStateEvent } from './stitcher/cameraHub';
 import type { Release } from './stitcher/demand';
 import type { Stitcher } from './stitcher/stitcher';
@@ -73,7 +70,7 @@ interface MosaicViewers {
  * cameras, in that order; it is idempotent.
  */
 export class Engine extends EnhancedEventEmitter<EngineEvents> {
-  /** The cameras and mosaics: `media.stop()` parks them while the server keeps its port. */
+  /** The cameras, mosaics and RTSP server: `media.stop()` parks them while HTTP keeps its port. */
   readonly media: MediaCore;
   /** The cameras, shared by every mosaic (`media.hub`). */
   readonly hub: CameraHub;
@@ -85,10 +82,6 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
   private readonly server: HttpServer;
   private readonly logger: Logger;
   private address: AddressInfo | undefined;
-  /** The RTSP server (server.rtsp) once it listens; a new one at each start that makes one. */
-  private rtsp: RtspServer | undefined;
-  /** Where the RTSP server listens when server.rtsp names no host or an overriding port. */
-  private readonly rtspOptions: { host: string; port: number | undefined };
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -99,6 +92,8 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
       logSink: options.logSink,
       idleAfterMs: options.idleAfterMs,
       secrets: options.secrets,
+      rtspHost: options.host,
+      rtspPort: options.rtspPort,
     });
     this.logger = this.media.logger('engine');
     this.hub = this.media.hub;
@@ -135,10 +130,9 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         allowedHosts: server.allowedHosts,
         logger: this.media.logger('http'),
         stats: () => this.stats(),
-        rtspStats: (mosaic) => this.rtsp?.stats().streams[mosaic],
+        rtspStats: (mosaic) => this.media.rtsp?.stats().streams[mosaic],
       },
     );
-    this.rtspOptions = { host, port: options.rtspPort };
   }
 
   /**
@@ -167,9 +161,9 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
     return this.address?.port ?? 0;
   }
 
-  /** The RTSP server's bound port once started with server.rtsp on, else 0. */
+  /** The RTSP server's bound port while it listens (server.rtsp on; `media.rtspPort`), else 0. */
   get rtspPort(): number {
-    return this.rtsp?.port ?? 0;
+    return this.media.rtspPort;
   }
 
   /** `http://host:port` of the first mosaic's player page once started (others: `${url}/mosaics/<name>/`). */
@@ -188,7 +182,7 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
       this.served.map(({ stitcher, sessions, playback }) =>
         statsDocument(stitcher.stats(), sessions.stats(), {
           playback: playback.stats(),
-          rtsp: this.rtsp?.stats().streams[stitcher.mosaic.name],
+          rtsp: this.media.rtsp?.stats().streams[stitcher.mosaic.name],
         }),
       ),
     );
@@ -238,23 +232,13 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
   }
 
   private async startOnce(): Promise<void> {
-    // A failed media start has stopped everything it started before it rejects.
+    // A failed media start (the RTSP server's port in use too) has stopped everything it started.
     await this.media.start();
     if (this.address) return;
     try {
-      // The schema's if/then for `rtsp` is beyond FromSchema: ServerConfig spells it out.
-      const { rtsp } = this.media.config.server as ServerConfig;
-      if (rtsp) {
-        this.rtsp = await listenMosaics(rtsp, this.mosaics, {
-          ...this.rtspOptions,
-          logger: this.media.logger('rtsp'),
-        });
-      }
       this.address = await this.server.listen();
     } catch (error) {
       // A port in use: the media core stops what it started, so no camera stays pulled.
-      await this.rtsp?.close();
-      this.rtsp = undefined;
       await this.media.stop();
       throw error;
     }
@@ -273,7 +257,6 @@ export class Engine extends EnhancedEventEmitter<EngineEvents> {
         () => Promise.all(this.served.map(({ sessions }) => sessions.close())).then(() => undefined),
       ],
       ['MSE and HLS players', () => Promise.resolve(this.served.forEach(({ playback }) => playback.close()))],
-      ['rtsp server', async () => this.rtsp?.close()],
       ['http server', () => this.server.close()],
       ['mosaics and cameras', () => this.media.close()],
     ];

@@ -4,6 +4,13 @@ import type { FromSchema } from 'json-schema-to-ts';
 export const rtspServerSchema = {
   type: 'object',
   properties: {
+    enabled: {
+      description:
+        'false keeps these settings but turns the server off (the Homebridge form and the ' +
+        'Node-RED dialog write it; a config file may simply leave server.rtsp out).',
+      type: 'boolean',
+      default: true,
+    },
     port: {
       description: 'TCP port of the RTSP server (RTP over UDP uses a pair of ports the system picks).',
       type: 'integer',
@@ -101,7 +108,8 @@ export const serverSchema = {
     rtsp: {
       description:
         'The built-in RTSP server: each mosaic at rtsp://host:port/<mosaic name>, the first also ' +
-        'at /mosaic, for NVRs, VLC and home hubs. Off unless set (false or left out): it opens ' +
+        'at /mosaic, for NVRs, VLC and home hubs. Off unless set (false, left out, or enabled: ' +
+        'false): it opens ' +
         "another port showing every camera, and 8554 is MediaMTX's default, often running beside " +
         'us as the target of `outputs`. With server.token set it needs username and password, so ' +
         'it is never more open than the HTTP server.',
@@ -120,7 +128,12 @@ export const serverSchema = {
   },
   // An RTSP server without credentials beside a token-protected HTTP server would show the
   // cameras to anyone the token keeps out.
-  if: { required: ['token', 'rtsp'], properties: { rtsp: { type: 'object' } } },
+  if: {
+    required: ['token', 'rtsp'],
+    properties: {
+      rtsp: { type: 'object', not: { required: ['enabled'], properties: { enabled: { const: false } } } },
+    },
+  },
   then: {
     properties: {
       rtsp: {
@@ -133,8 +146,17 @@ export const serverSchema = {
   additionalProperties: false,
 } as const;
 
-/** The RTSP server's settings after validation: port and maxClients present. */
+/** The RTSP server's settings after validation: enabled, port and maxClients present. */
 export type RtspServerConfig = FromSchema<typeof rtspServerSchema>;
+
+/**
+ * The RTSP server's settings when it is on: `server.rtsp` an object not `enabled: false`. Takes
+ * the validated config's `server`, whose `rtsp` FromSchema cannot type (ServerConfig spells it).
+ */
+export function rtspServerOn(server: object): RtspServerConfig | undefined {
+  const { rtsp } = server as ServerConfig;
+  return rtsp && rtsp.enabled !== false ? rtsp : undefined;
+}
 
 /**
  * The server settings after validation: all but `token` and `rtsp` present. `rtsp` spelled out:

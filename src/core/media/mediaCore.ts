@@ -1,11 +1,14 @@
 import { mosaicDefinitions } from '../config/mosaicDefinitions';
 import { configSecrets } from '../config/redactIssues';
+import { rtspServerOn } from '../config/serverSchema';
 import type { MosaicConfig } from '../config/types';
 import { validConfig } from '../config/validConfig';
 import { EnhancedEventEmitter } from '../enhancedEvents';
 import { ConfigError, InvalidStateError } from '../errors';
 import type { Tile } from '../layout/tile';
 import { createLogger, type Logger, type LogSink } from '../logger';
+import { listenMosaics } from '../rtsp/listenMosaics';
+import type { RtspServer } from '../rtsp/rtspServer';
 import { CameraHub, type CameraStateEvent, type MotionEvent } from '../stitcher/cameraHub';
 import { Stitcher, type OutputStateEvent } from '../stitcher/stitcher';
 import { SerialRuns } from './serialRuns';
@@ -20,6 +23,10 @@ export interface MediaCoreOptions {
    * URL passwords, the token): e.g. the passwords Node-RED keeps in its credentials.
    */
   secrets?: readonly string[];
+  /** Overrides `server.host` as where the RTSP server listens when `server.rtsp` names no host. */
+  rtspHost?: string;
+  /** Overrides `server.rtsp.port` when the RTSP server is on; 0 takes a free port, see `rtspPort`. */
+  rtspPort?: number;
 }
 
 export interface MediaCoreEvents extends Record<string, unknown[]> {
@@ -31,20 +38,22 @@ export interface MediaCoreEvents extends Record<string, unknown[]> {
   layout: [mosaic: string, tiles: readonly Tile[]];
   /** A publishing output of `mosaic` changed state. */
   outputstate: [mosaic: string, event: OutputStateEvent];
-  /** The cameras and every mosaic run (after `start()`). */
+  /** The cameras and every mosaic run, and the RTSP server listens if on (after `start()`). */
   start: [];
-  /** The cameras and every mosaic stopped (after `stop()`, `close()`, or a failed `start()` while they ran). */
+  /** The cameras, every mosaic and the RTSP server stopped (after `stop()`, `close()`, or a failed `start()` while they ran). */
   stop: [];
 }
 
 /**
- * The media of one config: its cameras (one CameraHub, each camera pulled and decoded once) and
- * every mosaic (a Stitcher each) over them. It validates the config once, collects its secrets
+ * The media of one config: its cameras (one CameraHub, each camera pulled and decoded once),
+ * every mosaic (a Stitcher each) over them, and the built-in RTSP server when `server.rtsp` is on
+ * (each mosaic repackaged, no second encode). It validates the config once, collects its secrets
  * once (every logger it hands out masks them), and has one start, one stop and one cleanup path:
- * a start that fails anywhere (a missing font, an encoder that will not open) stops everything
- * it had started before rejecting, so no camera stays pulled. Starts and stops run one at a time.
- * Faces build on it: the HTTP layer (Engine) for the CLI and Node-RED, the Homebridge platform
- * directly. No mosaic is special here; "the first" is the HTTP layer's root.
+ * a start that fails anywhere (a missing font, an encoder that will not open, the RTSP port in
+ * use) stops everything it had started before rejecting, so no camera stays pulled. Starts and
+ * stops run one at a time. Faces build on it: the HTTP layer (Engine) for the CLI and Node-RED,
+ * the Homebridge platform directly; so every face serves RTSP the same way. The RTSP server lives
+ * here rather than beside HTTP because it needs nothing of HTTP, and Homebridge has no HTTP.
  */
 export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
   /** The validated config (defaults applied, frozen). */
@@ -57,6 +66,9 @@ export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
   readonly mosaics: ReadonlyMap<string, Stitcher>;
   private readonly sink: LogSink | undefined;
   private readonly log: Logger;
+  private readonly rtspListen: { host: string; port: number | undefined };
+  /** Listening from a start (with server.rtsp on) to the next stop. */
+  private rtspServer: RtspServer | undefined;
   private readonly runs = new SerialRuns<'start' | 'stop'>();
   /** Whether `start` was emitted and `stop` not yet. */
   private announced = false;
@@ -70,6 +82,7 @@ export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
     this.secrets = [...new Set([...configSecrets(this.config), ...extra])];
     this.sink = options.logSink;
     this.log = this.logger('media');
+    this.rtspListen = { host: options.rtspHost ?? this.config.server.host, port: options.rtspPort };
     this.hub = new CameraHub(this.config, { logger: this.logger('cameras'), secrets: this.secrets });
     this.hub.on('camerastate', (event) => this.safeEmit('camerastate', event));
     this.hub.on('motion', (event) => this.safeEmit('motion', event));
@@ -93,6 +106,16 @@ export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
   /** A logger for a part built on this core (`scope` names it): the same sink, the secrets masked. */
   logger(scope: string): Logger {
     return createLogger(scope, this.sink, this.secrets);
+  }
+
+  /** The RTSP server while it listens (server.rtsp on, between a start and a stop). */
+  get rtsp(): RtspServer | undefined {
+    return this.rtspServer;
+  }
+
+  /** The RTSP server's bound port while it listens, else 0. */
+  get rtspPort(): number {
+    return this.rtspServer?.port ?? 0;
   }
 
   /** Whether the cameras and every mosaic run now. */
@@ -145,6 +168,13 @@ export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
     try {
       this.hub.start();
       for (const stitcher of this.mosaics.values()) if (!stitcher.running) await stitcher.start();
+      const rtsp = rtspServerOn(this.config.server);
+      if (rtsp && !this.rtspServer) {
+        this.rtspServer = await listenMosaics(rtsp, this.mosaics, {
+          ...this.rtspListen,
+          logger: this.logger('rtsp'),
+        });
+      }
     } catch (error) {
       // The one cleanup path: whatever this start got to, nothing keeps running.
       await this.stopNow();
@@ -156,6 +186,12 @@ export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
   }
 
   private async stopNow(): Promise<void> {
+    // Its clients first: a stopped mosaic sends nothing, and the port is free for the next start.
+    const rtsp = this.rtspServer;
+    this.rtspServer = undefined;
+    await rtsp
+      ?.close()
+      .catch((error: unknown) => this.log.error(`closing the RTSP server failed: ${message(error)}`));
     await Promise.all(
       [...this.mosaics.values()].map((stitcher) =>
         stitcher

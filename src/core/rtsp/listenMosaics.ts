@@ -2,7 +2,7 @@ import type { RtspServerConfig } from '../config/serverSchema';
 import type { Logger } from '../logger';
 import type { Stitcher } from '../stitcher/stitcher';
 import { RtspServer } from './rtspServer';
-import { serveMosaics } from './stitcherSource';
+import { firstMosaicAlias, serveMosaics } from './stitcherSource';
 
 export interface ListenMosaicsOptions {
   /** server.host, for an `rtsp` without its own host. */
@@ -34,5 +34,12 @@ export async function listenMosaics(
     await server.close();
     throw error;
   }
+  // What a user types into an NVR or VLC; Homebridge users see nothing else of it.
+  const alias = mosaics.has(firstMosaicAlias) ? undefined : firstMosaicAlias;
+  const served = [...mosaics.keys()].map((name, index) =>
+    index === 0 && alias ? `${name} at /${alias} and /${name}` : `${name} at /${name}`,
+  );
+  const login = settings.username === undefined ? 'no login' : `login ${settings.username}`;
+  options.logger.info(`serving mosaic ${served.join(', ')} on port ${server.port} (${login})`);
   return server;
 }

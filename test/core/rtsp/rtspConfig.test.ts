@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rtspServerOn } from '../../../src/core/config/serverSchema';
 import { validateConfig } from '../../../src/core/config/validateConfig';
 import { ConfigError } from '../../../src/core/errors';
 
@@ -7,14 +8,18 @@ const base = { cameras: [{ name: 'a', url: 'demo:testsrc2' }] };
 const withServer = (server: Record<string, unknown>) => ({ ...base, server });
 
 describe('server.rtsp', () => {
-  it('is off when left out or false', () => {
-    assert.equal(validateConfig(base).server.rtsp, undefined);
-    assert.equal(validateConfig(withServer({ rtsp: false })).server.rtsp, false);
+  it('is off when left out, false, or enabled: false (which keeps its settings)', () => {
+    assert.equal(rtspServerOn(validateConfig(base).server), undefined);
+    assert.equal(rtspServerOn(validateConfig(withServer({ rtsp: false })).server), undefined);
+    const kept = validateConfig(withServer({ rtsp: { enabled: false, port: 8555 } })).server;
+    assert.equal(rtspServerOn(kept), undefined);
+    assert.deepEqual(kept.rtsp, { enabled: false, port: 8555, maxClients: 20 });
   });
 
   it('an object turns it on with port 8554 and 20 clients; host stays for server.host to fill', () => {
-    assert.deepEqual(validateConfig(withServer({ rtsp: {} })).server.rtsp, { port: 8554, maxClients: 20 });
-    const full = { port: 554, host: '::', username: 'nvr', password: 'p', maxClients: 3 };
+    const on = validateConfig(withServer({ rtsp: {} })).server;
+    assert.deepEqual(rtspServerOn(on), { enabled: true, port: 8554, maxClients: 20 });
+    const full = { enabled: true, port: 554, host: '::', username: 'nvr', password: 'p', maxClients: 3 };
     assert.deepEqual(validateConfig(withServer({ rtsp: full })).server.rtsp, full);
   });
 
@@ -41,5 +46,6 @@ describe('server.rtsp', () => {
       validateConfig(withServer({ token: 't', rtsp: { username: 'u', password: 'p' } })),
     );
     assert.doesNotThrow(() => validateConfig(withServer({ token: 't', rtsp: false })));
+    assert.doesNotThrow(() => validateConfig(withServer({ token: 't', rtsp: { enabled: false } })));
   });
 });
