@@ -21,7 +21,8 @@ interface MosaicCamera {
 
 /**
  * The Homebridge face of camera-mosaic: one camera accessory per mosaic of one media core (the
- * cameras pulled and decoded once, a Stitcher per mosaic; no HTTP server). Homebridge hands back
+ * cameras pulled and decoded once, a Stitcher per mosaic, the RTSP server when the form turns it
+ * on; no HTTP server). Homebridge hands back
  * the cached accessories (`configureAccessory`) before `didFinishLaunching`; the work starts after
  * it, so a restart reuses them (and the user's rooms, names and automations) instead of adding
  * more cameras; the first mosaic keeps the UUID the one-mosaic plugin used, so an existing pairing

@@ -5,7 +5,7 @@ import { mosaicConfigSchema } from '../core/config/mosaicConfigSchema';
 import { mosaicSchema } from '../core/config/mosaicSchema';
 import { outputSchema } from '../core/config/outputSchema';
 import { publishSchema } from '../core/config/publishSchema';
-import { serverSchema } from '../core/config/serverSchema';
+import { rtspServerSchema, serverSchema } from '../core/config/serverSchema';
 import { DEFAULT_ACCESSORY_NAME, PLATFORM_NAME } from './settings';
 
 /**
@@ -15,9 +15,11 @@ import { DEFAULT_ACCESSORY_NAME, PLATFORM_NAME } from './settings';
  * when it differs from `buildUiSchema()`. Regenerate after a core schema change with
  * the command in this folder's README.md.
  *
- * Of `server` the form offers only who may use the page from a browser (`corsOrigins`,
- * `allowedHosts`): Homebridge serves HomeKit, not the HTTP/WebRTC page, but the same config
- * serves it from the CLI or Node-RED.
+ * Of `server` the form offers the RTSP server (`server.rtsp`: the plugin serves it too, for NVRs,
+ * Home Assistant and VLC beside Apple Home) and who may use the page from a browser
+ * (`corsOrigins`, `allowedHosts`): Homebridge serves HomeKit, not the HTTP/WebRTC page, but the
+ * same config serves it from the CLI or Node-RED. The RTSP server is off until its checkbox is
+ * ticked (`enabled`, false in the form, whereas a config file's `server.rtsp` object is on).
  *
  * The Homebridge form (Angular JSON Schema Form) differs from JSON Schema in ways handled here:
  * - `required` is a flag on each property (not a list on the object);
@@ -100,6 +102,12 @@ const titles: Record<string, string> = {
   'outputs.host': 'RTP receiver host',
   'outputs.port': 'RTP receiver port',
   'outputs.payloadType': 'RTP payload type',
+  'server.rtsp.enabled': 'Serve each mosaic over RTSP (NVRs, Home Assistant, VLC)',
+  'server.rtsp.port': 'RTSP port',
+  'server.rtsp.host': 'Listen on address (all when empty)',
+  'server.rtsp.username': 'User name RTSP clients must give',
+  'server.rtsp.password': 'Password RTSP clients must give',
+  'server.rtsp.maxClients': 'RTSP clients at once',
   'server.corsOrigins': 'Pages elsewhere that may show and control the mosaic (origins)',
   'server.allowedHosts': 'Host names browsers reach this machine by (beyond IPs and its own name)',
 };
@@ -273,6 +281,16 @@ function publishField(path: string, entry: string): UiProperty {
   return { type: 'object', properties };
 }
 
+/**
+ * `server.rtsp` as the form's object: the core fields, the checkbox unticked (a form shows every
+ * block, so the block's presence cannot be what turns the server on).
+ */
+function rtspField(): UiProperty {
+  const properties = fields(rtspServerSchema, 'server.rtsp');
+  properties.enabled = { ...properties.enabled, default: false };
+  return { title: 'RTSP server', type: 'object', properties };
+}
+
 /** Shown while no mosaic has a name: then each mosaic has its own layout, labels and outputs. */
 const withoutMosaics = shownWhen(
   '!(model.mosaics && model.mosaics.some(function (m) { return m && m.name; }))',
@@ -404,6 +422,25 @@ function formLayout(): unknown[] {
     },
     {
       type: 'fieldset',
+      title: 'RTSP server',
+      description: escapeHtml(
+        'Each mosaic also as one RTSP camera, e.g. rtsp://<this machine>:8554/mosaic for the first ' +
+          'or rtsp://<this machine>:8554/<mosaic name>, for Synology Surveillance Station, Home ' +
+          "Assistant's generic camera, Frigate or VLC: the same encode, repackaged. Without a user " +
+          'name and password anyone on the network can watch.',
+      ),
+      expandable: true,
+      items: [
+        'server.rtsp.enabled',
+        ...['port', 'host', 'username', 'password', 'maxClients'].map((key) => ({
+          key: `server.rtsp.${key}`,
+          ...(key === 'password' ? { type: 'password' } : {}),
+          ...shownWhen('model.server && model.server.rtsp && model.server.rtsp.enabled'),
+        })),
+      ],
+    },
+    {
+      type: 'fieldset',
       title: 'Web page (browsers)',
       description: escapeHtml(
         "Who may use the mosaic's page and API from a browser when this config also serves it " +
@@ -436,17 +473,20 @@ export function buildUiSchema(): Record<string, unknown> {
       staleTimeoutMs: field(core.staleTimeoutMs, 'staleTimeoutMs', false),
       mainStreamIdleMs: field(core.mainStreamIdleMs, 'mainStreamIdleMs', false),
       server: {
-        title: 'Web page',
+        title: 'Servers',
         type: 'object',
-        properties: fields(
-          {
-            properties: {
-              corsOrigins: serverSchema.properties.corsOrigins,
-              allowedHosts: serverSchema.properties.allowedHosts,
+        properties: {
+          rtsp: rtspField(),
+          ...fields(
+            {
+              properties: {
+                corsOrigins: serverSchema.properties.corsOrigins,
+                allowedHosts: serverSchema.properties.allowedHosts,
+              },
             },
-          },
-          'server',
-        ),
+            'server',
+          ),
+        },
       },
       outputs: {
         ...field(core.outputs, 'outputs', false),

@@ -38,6 +38,23 @@ export interface EngineNodeProperties {
   corsOrigins?: unknown;
   /** Extra host names (`server.allowedHosts`), separated by spaces or commas. */
   allowedHosts?: unknown;
+  /** The RTSP server's checkbox (`server.rtsp` on); its port and user name. */
+  rtsp?: unknown;
+  rtspPort?: unknown;
+  rtspUsername?: unknown;
+}
+
+/**
+ * `server.rtsp` from the checkbox, port, user name and password credential; left out while the
+ * box is unticked (the fields keep their values in the node for when it is ticked again).
+ */
+function rtspDocument(props: EngineNodeProperties, credentials: EngineCredentials): unknown {
+  if (props.rtsp !== true && props.rtsp !== 'true') return undefined;
+  return definedOnly({
+    port: numberOrRaw(props.rtspPort),
+    username: props.rtspUsername === '' ? undefined : props.rtspUsername,
+    password: credentials.rtspPassword === '' ? undefined : credentials.rtspPassword,
+  });
 }
 
 /**
@@ -66,6 +83,8 @@ export interface EngineCredentials {
   passwords?: string;
   [slot: `password${number}`]: string | undefined;
   token?: string;
+  /** The password RTSP clients must give the RTSP server (`server.rtsp.password`). */
+  rtspPassword?: string;
   /**
    * Publishing outputs (`outputs` in the core config), which may hold logins: a JSON array (the
    * first mosaic's), or with `mosaics` a JSON object `{"<mosaic>": [outputs]}`.
@@ -107,6 +126,7 @@ export function engineDocument(props: EngineNodeProperties, credentials: EngineC
     token: credentials.token === '' ? undefined : credentials.token,
     corsOrigins: wordList(props.corsOrigins),
     allowedHosts: wordList(props.allowedHosts),
+    rtsp: rtspDocument(props, credentials),
   });
   const config: Record<string, unknown> = { cameras };
   const stale = numberOrRaw(props.staleTimeoutMs);

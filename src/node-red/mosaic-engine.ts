@@ -50,6 +50,8 @@ export = function register(RED: NodeApi): void {
       passwords: { type: 'password' },
       ...passwordSlotCredentials(),
       token: { type: 'password' },
+      // What RTSP clients must give the RTSP server (server.rtsp.password).
+      rtspPassword: { type: 'password' },
       // Kept with the credentials (encrypted, out of the flow file): publish URLs may hold a login.
       outputs: { type: 'text' },
     },

@@ -15,7 +15,7 @@ import { autoLayoutSchema } from '../../src/core/config/layoutSchema';
 import { mosaicSchema } from '../../src/core/config/mosaicSchema';
 import { motionSchema } from '../../src/core/config/motionSchema';
 import { publishSchema } from '../../src/core/config/publishSchema';
-import { serverSchema } from '../../src/core/config/serverSchema';
+import { rtspServerSchema, serverSchema } from '../../src/core/config/serverSchema';
 import { ConfigError } from '../../src/core/errors';
 import { splitPlatformConfig } from '../../src/homebridge/platformConfig';
 import { PLATFORM_NAME } from '../../src/homebridge/settings';
@@ -142,12 +142,21 @@ describe('config.schema.json', () => {
     assert.equal(file.singular, true);
   });
 
-  test('offers the core config fields, and of the HTTP server who may use it from a browser', () => {
+  test('offers the core config fields, the RTSP server, and of the HTTP server who may use it from a browser', () => {
     const coreKeys = Object.keys(mosaicConfigSchema.properties);
     assert.deepEqual(Object.keys(form).sort(), ['name', ...coreKeys].sort());
     assert.equal(form.cameras.required, true);
     const server = form.server.properties ?? {};
-    assert.deepEqual(Object.keys(server).sort(), ['allowedHosts', 'corsOrigins']);
+    assert.deepEqual(Object.keys(server).sort(), ['allowedHosts', 'corsOrigins', 'rtsp']);
+    const { enabled, ...rtsp } = server.rtsp.properties ?? {};
+    const { enabled: coreEnabled, ...coreRtsp } = rtspServerSchema.properties;
+    assertSameFields(rtsp, { properties: coreRtsp }, 'server.rtsp');
+    assert.equal(coreEnabled.default, true, "a config file's server.rtsp object is on");
+    assert.deepEqual(
+      { type: enabled.type, default: enabled.default },
+      { type: 'boolean', default: false },
+      'the form: off until ticked (it shows the block either way)',
+    );
     for (const key of ['allowedHosts', 'corsOrigins'] as const) {
       assert.deepEqual(shownConstraintsOf(server[key]), uiConstraintsOf(serverSchema.properties[key], false));
       assert.deepEqual(server[key].items?.pattern, serverSchema.properties[key].items.pattern);
@@ -365,6 +374,12 @@ describe('config.schema.json', () => {
         mosaics: [{ labels: { names: false, clock: false } }],
       },
     ],
+    // The RTSP fieldset untouched: its checkbox writes `false`.
+    ['the RTSP server left off', { cameras, server: { rtsp: { enabled: false } } }],
+    [
+      'the RTSP server ticked, with a login',
+      { cameras, server: { rtsp: { enabled: true, port: 8555, username: 'nvr', password: 'pw' } } },
+    ],
   ];
   for (const [label, platform] of accepted) {
     test(`a form config is valid at run time: ${label}`, () => {
@@ -383,6 +398,11 @@ describe('config.schema.json', () => {
       'output',
     ],
     ['a mosaic name with capitals', { cameras, mosaics: [{ name: 'Kitchen' }] }, 'mosaics[0].name'],
+    [
+      'an RTSP user name without a password',
+      { cameras, server: { rtsp: { enabled: true, username: 'nvr' } } },
+      'server.rtsp',
+    ],
     [
       'a sensitivity over 100',
       { cameras: [{ ...cameras[0], motion: { sensitivity: 101 } }] },
