@@ -4,8 +4,9 @@
  * floor (the inputs only decoded + one encode of the canvas). Figures: CPU seconds (user+sys) per
  * output second in the steady state (measureWindow.ts), ours and the reference taking turns for
  * BENCH_ROUNDS rounds; peak RSS; stitcher latency. Then a new WHEP viewer's time to first frame
- * and the fan-out to many viewers; then each mosaic busy against idle (idleBench.ts). Results:
- * bench/results/bench.json and bench.md.
+ * and the fan-out to many viewers; then each mosaic busy against idle (idleBench.ts); then what
+ * each transport (WebRTC, RTSP, MSE, HLS) costs per client, side by side (transportBench.ts).
+ * Results: bench/results/bench.json and bench.md (and transports.json and transports.md).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import {
 } from './scenarios';
 import { measureViewers, type ViewerFigures } from './viewerBench';
 import { measureIdle, type IdleRow } from './idleBench';
+import { measureTransports, writeTransportResults, type TransportFigures } from './transportBench';
 import { markdownReport, type BenchReport } from './report';
 
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 12);
@@ -283,12 +285,19 @@ async function main(): Promise<void> {
       process.stderr.write('bench: idle mosaics\n');
       idle = await measureIdle();
     }
+    let transports: TransportFigures | undefined;
+    if (process.env.BENCH_TRANSPORTS !== '0') {
+      process.stderr.write('bench: transports\n');
+      transports = await measureTransports();
+      writeTransportResults(transports);
+    }
     const report: BenchReport = {
       date: new Date().toISOString(),
       machine: `${cpus().length} cores`,
       results,
       viewers,
       idle,
+      transports,
     };
     writeFileSync(join(resultsDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
     const markdown = markdownReport(report);

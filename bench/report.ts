@@ -1,6 +1,8 @@
 import type { ScenarioResult } from './mosaicBench';
 import type { ViewerFigures } from './viewerBench';
 import { idleMarkdown, type IdleRow } from './idleBench';
+import type { TransportFigures } from './transportBench';
+import { transportMarkdown } from './transportReport';
 
 export interface BenchReport {
   date: string;
@@ -9,6 +11,8 @@ export interface BenchReport {
   viewers?: ViewerFigures;
   /** Each mosaic busy and idle, in the same run. */
   idle?: IdleRow[];
+  /** Each transport's cost per client, next to WebRTC viewers, in the same run. */
+  transports?: TransportFigures;
 }
 
 function windowOf(report: BenchReport): number {
@@ -76,5 +80,6 @@ export function markdownReport(report: BenchReport): string {
     );
   }
   if (report.idle) lines.push(...idleMarkdown(report.idle));
+  if (report.transports) lines.push(...transportMarkdown(report.transports));
   return lines.join('\n');
 }

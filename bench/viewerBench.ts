@@ -3,11 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoConfig } from '../src/core/demoConfig';
 import { freePort } from '../test/fixtures/rtspCamera';
-import { ChildLines } from '../test/helpers/childLines';
 import { sleep, waitFor } from '../test/helpers/wait';
-import type { SwarmViewerFigures } from '../test/helpers/viewerSwarm';
 import { WhepClient } from '../test/helpers/whepClient';
 import { cpuSeconds } from './measureWindow';
+import { ViewerSwarms } from './viewerSwarms';
 
 export interface FanoutRow {
   viewers: number;
@@ -34,8 +33,6 @@ export interface ViewerFigures {
 }
 
 const windowSeconds = Number(process.env.BENCH_FANOUT_SECONDS ?? 10);
-const viewersPerProcess = 25;
-const swarmScript = join(__dirname, '..', 'test', 'helpers', 'viewerSwarm.js');
 
 /** The host's count of UDP datagrams dropped at a full receive buffer, IPv4 and IPv6. */
 function udpReceiveBufferDrops(): number {
@@ -53,12 +50,6 @@ async function cpuPercentOver(pid: number, seconds: number): Promise<number> {
   const before = cpuSeconds(pid);
   await sleep(seconds * 1000);
   return ((cpuSeconds(pid) - before) / seconds) * 100;
-}
-
-/** `total` split into parts of at most `size`, as even as possible: 50 by 25 → [25, 25]. */
-function splitInto(total: number, size: number): number[] {
-  const parts = Math.ceil(total / size);
-  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 }
 
 /** Each viewer's access units handed to its sender so far, from the server's /stats. */
@@ -113,40 +104,20 @@ export async function measureViewers(work: string): Promise<ViewerFigures> {
     const idle = await cpuPercentOver(server.pid ?? 0, 5);
     const fanout: FanoutRow[] = [];
     for (const viewers of [1, 10, 25, 50]) {
-      // At most 25 viewers a process: one Node process decrypting 50 SRTP streams saturates its
-      // core and drops frames the server did send. Every swarm counts over the same window.
-      const swarms = splitInto(viewers, viewersPerProcess).map((count) => {
-        const child = spawn(process.execPath, [swarmScript, endpoint, String(count), '-'], {
-          stdio: ['pipe', 'pipe', 'inherit'],
-        });
-        return { child, lines: new ChildLines(child) };
-      });
-      await Promise.all(swarms.map((s) => s.lines.find((l) => l === 'READY', 120000)));
+      const swarms = new ViewerSwarms(endpoint, viewers);
+      await swarms.ready();
       const sentBefore = await framesSentByViewer(port);
       const dropsBefore = udpReceiveBufferDrops();
       const serverCpu = await cpuPercentOver(server.pid ?? 0, windowSeconds);
       const drops = udpReceiveBufferDrops() - dropsBefore;
       const sentAfter = await framesSentByViewer(port);
-      for (const swarm of swarms) swarm.child.stdin?.end();
-      const received = (
-        await Promise.all(
-          swarms.map(
-            async (s) =>
-              JSON.parse(await s.lines.find((l) => l.startsWith('['), 60000)) as SwarmViewerFigures[],
-          ),
-        )
-      ).flat();
-      await Promise.all(
-        swarms.map((s) =>
-          s.child.exitCode === null ? new Promise((resolve) => s.child.once('exit', resolve)) : undefined,
-        ),
-      );
+      const received = await swarms.finish();
       const sentPerSecond = [...sentAfter].map(
         ([id, frames]) => (frames - (sentBefore.get(id) ?? frames)) / windowSeconds,
       );
       fanout.push({
         viewers,
-        swarmProcesses: swarms.length,
+        swarmProcesses: swarms.processes,
         serverCpuPercent: Math.round(serverCpu),
         cpuPerViewerPercent: Math.round(((serverCpu - idle) / viewers) * 10) / 10,
         sentFramesPerViewerPerSecond: Math.round(Math.min(...sentPerSecond) * 10) / 10,
