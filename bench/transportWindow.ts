@@ -9,7 +9,8 @@ export const transports: readonly Transport[] = ['webrtc', 'rtsp', 'mse', 'hls']
 /**
  * Below this share of the encoder's bytes per client a transport did not deliver the stream.
  * Each sends a little more than the encode (RTP, fMP4 and SRTP headers), so a healthy client
- * sits near 1.0; half leaves room for a window boundary cutting through a keyframe burst.
+ * sits near 1.0; half leaves room for a window boundary cutting through a keyframe burst, or
+ * through an HLS player's fetch of a whole segment (0.85 to 0.96 seen).
  */
 const minDeliveredRatio = 0.5;
 
