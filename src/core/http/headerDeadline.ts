@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
  * connection opening or of its previous response ending ("slowloris"). Node's own headersTimeout
  * is not enough: it is checked only every connectionsCheckingInterval, and in our tests slow
  * connections outlived it entirely while a WebRTC viewer was connected (test/soak/resourceBounds).
+ * A connection upgraded to a WebSocket is past its headers, and keeps no deadline.
  */
 export function enforceHeaderDeadline(server: Server, timeoutMs: number): void {
   const timers = new WeakMap<Socket, NodeJS.Timeout>();
@@ -30,4 +31,7 @@ export function enforceHeaderDeadline(server: Server, timeoutMs: number): void {
     // The next request on a kept-alive connection gets the same deadline.
     res.once('finish', () => arm(socket));
   });
+  // An upgrade (the MSE WebSocket) fires no 'request': its headers are in, and what follows is a
+  // stream that lives as long as its player, not a request with a deadline.
+  server.on('upgrade', (req: IncomingMessage) => disarm(req.socket));
 }
