@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RTCPeerConnection, RTCRtpCodecParameters, type RtpPacket } from 'werift';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 interface JanusReply {
   janus: string;
@@ -55,6 +56,7 @@ export class JanusViewer {
       );
     });
     await this.pc.setRemoteDescription(offer);
+    withoutDefaultStun(this.pc);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     const answer = this.pc.localDescription;
     if (!answer) throw new Error('werift made no answer');

@@ -1,6 +1,7 @@
 import { RTCPeerConnection, dePacketizeRtpPackets, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../src/core/webrtc/peerConfig';
 import { RtpSequenceCounter } from './rtpSequenceCounter';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 /** One H.264 access unit as received and reassembled from RTP. */
 export interface ReceivedAccessUnit {
@@ -71,6 +72,7 @@ export class WhepClient {
       codecs: { video: h264Codecs() },
     });
     this.transceiver = this.pc.addTransceiver('video', { direction: 'recvonly' });
+    withoutDefaultStun(this.pc);
   }
 
   /** Sends a Picture Loss Indication (RFC 4585 §6.3.1), as a browser does when it lost the picture. */

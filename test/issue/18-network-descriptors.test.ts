@@ -10,6 +10,7 @@ import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../src/core/
 import { colourMosaicConfig } from '../helpers/colourMosaic';
 import { sleep, waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 // Issue 18, item 2: with `ulimit -n 1024`, 1,100 idle TCP connections and then one WHEP offer
 // ended the process (`bind EMFILE` from werift's dgram socket, an unhandled 'error' event). Here
@@ -92,6 +93,7 @@ async function abandonedOffer(): Promise<string> {
     codecs: { video: h264Codecs() },
   });
   pc.addTransceiver('video', { direction: 'recvonly' });
+  withoutDefaultStun(pc);
   await pc.setLocalDescription(await pc.createOffer());
   const sdp = pc.localDescription?.sdp ?? '';
   await pc.close();

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../src/core/webrtc/peerConfig';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 /**
  * A WHEP viewer made of a bare werift peer, for attack scripts that need what WhepClient hides:
@@ -18,6 +19,7 @@ export class RawViewer {
 
   private constructor() {
     this.transceiver = this.pc.addTransceiver('video', { direction: 'recvonly' });
+    withoutDefaultStun(this.pc);
     this.transceiver.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => this.packets++));
   }
 

@@ -6,6 +6,7 @@ import { colourMosaicConfig } from '../helpers/colourMosaic';
 import { waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
 import { CliRunner, type CliRun } from './18-cli';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 // Issue 18, item 7: cheap requests that hurt. 64 full-canvas tiles were accepted (24 → 9.5 fps);
 // an offer with 300 media sections took 9.6 s and blocked the event loop up to 3 s; 20 offers
@@ -51,6 +52,7 @@ async function abandonedOffer(sections = 1): Promise<string> {
     codecs: { video: h264Codecs() },
   });
   for (let i = 0; i < sections; i++) pc.addTransceiver('video', { direction: 'recvonly' });
+  withoutDefaultStun(pc);
   await pc.setLocalDescription(await pc.createOffer());
   const sdp = pc.localDescription?.sdp ?? '';
   await pc.close();

@@ -9,6 +9,7 @@ import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../src/core/
 import { waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
 import { reportFigures, scaled } from './soakScale';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 // Hostile input: generated and mutated WHEP offers, configs, layout bodies, methods, paths and
 // headers. Every answer is a 4xx (or a success for what is valid), never a 5xx, a crash or a
@@ -40,6 +41,7 @@ before(async () => {
     codecs: { video: h264Codecs() },
   });
   pc.addTransceiver('video', { direction: 'recvonly' });
+  withoutDefaultStun(pc);
   await pc.setLocalDescription(await pc.createOffer());
   validOffer = pc.localDescription?.sdp ?? '';
   await pc.close();

@@ -12,6 +12,7 @@ import { sleep, waitFor } from '../helpers/wait';
 import { WhepClient } from '../helpers/whepClient';
 import { forgedDatagrams, sprayFromElsewhere } from '../issue/18-network-peer';
 import { reportFigures, scaled } from './soakScale';
+import { withoutDefaultStun } from '../../src/core/webrtc/noDefaultStun';
 
 // Everything issue 18 found a stranger on the network could do, at once, against the real CLI
 // under `ulimit -n 256`, while one viewer watches: forged DTLS alerts, unknown records and SRTP
@@ -89,6 +90,7 @@ async function abandonedOffer(sections = 1): Promise<string> {
     codecs: { video: h264Codecs() },
   });
   pc.addTransceiver('video', { direction: 'recvonly' });
+  withoutDefaultStun(pc);
   await pc.setLocalDescription(await pc.createOffer());
   const sdp = pc.localDescription?.sdp ?? '';
   await pc.close();

@@ -43,6 +43,8 @@ export function viewerPeerConfig(ice: IceOptions): RTCPeerConnectionConfig {
     codecs: { video: h264Codecs(), audio: [] },
     iceAdditionalHostAddresses: [...ice.iceAddresses],
     // No STUN server: gathering finishes at once, and the answer can carry every candidate.
+    // werift still falls back to Google's unless told otherwise after addTransceiver
+    // (noDefaultStun.ts).
     iceServers: [],
   };
   if (ice.onlyListedAddresses) {

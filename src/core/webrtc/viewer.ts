@@ -10,6 +10,7 @@ import type { FanoutSink, PacketizedAccessUnit } from './h264Fanout';
 import { KeyframeThrottle } from './keyframeThrottle';
 import { checkOfferShape, withoutMdnsCandidates } from './offerChecks';
 import { viewerPeerConfig, type IceOptions } from './peerConfig';
+import { withoutDefaultStun } from './noDefaultStun';
 import { guardPeerTransport, type DropCounters } from './peerTransportGuard';
 import { bindFailureSince } from './udpSocketGuard';
 import { ResourceExhaustedError, SdpError } from './webrtcErrors';
@@ -116,6 +117,7 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
     const pc = new RTCPeerConnection(viewerPeerConfig(options.ice));
     try {
       const transceiver = pc.addTransceiver('video', { direction: 'sendonly' });
+      withoutDefaultStun(pc);
       // Whatever werift refuses while taking the offer apart is the offer's fault: a 400, not a 500.
       await negotiate(pc, withoutMdnsCandidates(offerSdp));
       if (transceiver.mid === null || transceiver.rejected || transceiver.pendingRejection) {

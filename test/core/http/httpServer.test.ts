@@ -10,6 +10,7 @@ import { h264Codecs } from '../../../src/core/webrtc/peerConfig';
 import { waitFor } from '../../helpers/wait';
 import { WhepClient } from '../../helpers/whepClient';
 import { colourMosaicConfig, recordingSink } from '../../helpers/colourMosaic';
+import { withoutDefaultStun } from '../../../src/core/webrtc/noDefaultStun';
 
 const token = 'correct horse battery staple';
 const auth = { Authorization: `Bearer ${token}` };
@@ -202,6 +203,7 @@ async function offerSdp(
   const pc = new RTCPeerConnection({ codecs: { video: codecs } });
   try {
     pc.addTransceiver('video', { direction });
+    withoutDefaultStun(pc);
     await pc.setLocalDescription(await pc.createOffer());
     return pc.localDescription?.sdp ?? '';
   } finally {

@@ -6,6 +6,7 @@ import { h264Codecs, iceOptionsForHost, viewerPeerConfig } from '../../../src/co
 import { colourMosaicConfig, recordingSink } from '../../helpers/colourMosaic';
 import { waitFor } from '../../helpers/wait';
 import { WhepClient } from '../../helpers/whepClient';
+import { withoutDefaultStun } from '../../../src/core/webrtc/noDefaultStun';
 
 const logs: string[] = [];
 let engine: Engine;
@@ -35,6 +36,7 @@ test('an offer whose peer never connects is dropped after the connect timeout', 
   });
   peers.push(pc);
   pc.addTransceiver('video', { direction: 'recvonly' });
+  withoutDefaultStun(pc);
   await pc.setLocalDescription(await pc.createOffer());
   // Close before anything can connect: the server answered a peer that will never appear.
   const sdp = pc.localDescription?.sdp ?? '';
