@@ -432,11 +432,14 @@ function formLayout(): unknown[] {
       expandable: true,
       items: [
         'server.rtsp.enabled',
-        ...['port', 'host', 'username', 'password', 'maxClients'].map((key) => ({
-          key: `server.rtsp.${key}`,
-          ...(key === 'password' ? { type: 'password' } : {}),
-          ...shownWhen('model.server && model.server.rtsp && model.server.rtsp.enabled'),
-        })),
+        // Every other RTSP field (a new one shows without a change here), while the box is ticked.
+        ...Object.keys(rtspServerSchema.properties)
+          .filter((key) => key !== 'enabled')
+          .map((key) => ({
+            key: `server.rtsp.${key}`,
+            ...(key === 'password' ? { type: 'password' } : {}),
+            ...shownWhen('model.server && model.server.rtsp && model.server.rtsp.enabled'),
+          })),
       ],
     },
     {
