@@ -3,7 +3,13 @@ import type { Fmp4Stream, Unsubscribe } from '../fmp4/fmp4Stream';
 import type { Fmp4Init } from '../fmp4/fmp4Muxer';
 import { createLogger, type Logger } from '../logger';
 import type { Release } from '../stitcher/demand';
-import { mediaPlaylist, withQuery, type LowLatency } from './hlsPlaylist';
+import {
+  mediaPlaylist,
+  multivariantPlaylist,
+  segmentBitRates,
+  withQuery,
+  type LowLatency,
+} from './hlsPlaylist';
 import { HlsSegmenter } from './hlsSegmenter';
 import { ChangeWaiters } from './changeWaiters';
 
@@ -47,8 +53,9 @@ export interface HlsOutputStats {
 const clientSeenMs = 10_000;
 
 /**
- * HLS with fMP4 segments for one mosaic (RFC 8216), serving `index.m3u8`, `init.mp4` (and
- * `init-<id>.mp4` for an older SPS still in the window) and `<n>.m4s`. It starts on the first
+ * HLS with fMP4 segments for one mosaic (RFC 8216), serving `index.m3u8` (the multivariant
+ * playlist), `media.m3u8` (the live media playlist), `init.mp4` (and `init-<id>.mp4` for an
+ * older SPS still in the window), `<n>.m4s` and the parts `<n>.<part>.m4s`. It starts on the first
  * request (an `hls` lease, a keyframe request) and stops after `idleStopMs` without one: a
  * mosaic nobody watches over HLS costs nothing for it. The HTTP layer routes
  * `/hls/<subpath>` here after its token check (a player cannot always send a header: accept
@@ -95,7 +102,7 @@ export class HlsOutput {
     });
   }
 
-  /** Answers a request for `subpath` (`index.m3u8`, `init.mp4`, `<n>.m4s`) of this mosaic's HLS. */
+  /** Answers a request for `subpath` (`index.m3u8`, `media.m3u8`, `init.mp4`, …) of this mosaic's HLS. */
   handle(request: IncomingMessage, response: ServerResponse, subpath: string): void {
     this.serve(request, response, subpath).catch((error: unknown) => {
       this.logger.warn(`request for ${subpath} failed: ${String(error)}`);
@@ -140,6 +147,10 @@ export class HlsOutput {
     if (!this.run) this.start();
     const name = subpath.replace(/^\/+/, '').split('?')[0];
     if (name === 'index.m3u8') {
+      await this.serveMultivariant(request, response);
+      return;
+    }
+    if (name === 'media.m3u8') {
       await this.servePlaylist(request, response);
       return;
     }
@@ -179,15 +190,46 @@ export class HlsOutput {
     reply(response, 404, 'text/plain', Buffer.from('not found\n'));
   }
 
-  private async servePlaylist(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Waits for the first segment; false (and a 503 sent) when none came in time. */
+  private async firstSegment(response: ServerResponse): Promise<boolean> {
     if (
       this.windowed().length === 0 &&
       !(await this.waiters.wait(() => this.windowed().length > 0, this.options.firstSegmentWaitMs))
     ) {
       response.setHeader('Retry-After', '2');
       reply(response, 503, 'text/plain', Buffer.from('no segment yet\n'));
-      return;
+      return false;
     }
+    return true;
+  }
+
+  /** The multivariant playlist: the one variant's codec, size and bit rate, as measured. */
+  private async serveMultivariant(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!(await this.firstSegment(response))) return;
+    const segments = this.windowed();
+    const init = segments.at(-1)!.init;
+    const rates = segmentBitRates(segments);
+    const playlist = multivariantPlaylist({
+      uri: 'media.m3u8',
+      bandwidth: rates.peak,
+      averageBandwidth: rates.average,
+      codec: init.codec,
+      width: init.width,
+      height: init.height,
+      fps: this.stream.fps,
+    });
+    const query = new URL(request.url ?? '/', 'http://x').searchParams;
+    this.send(
+      request,
+      response,
+      'application/vnd.apple.mpegurl',
+      Buffer.from(withQuery(playlist, query.toString())),
+      'no-cache',
+    );
+  }
+
+  private async servePlaylist(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!(await this.firstSegment(response))) return;
     const query = new URL(request.url ?? '/', 'http://x').searchParams;
     const msn = query.get('_HLS_msn');
     if (msn === null && query.has('_HLS_part')) {

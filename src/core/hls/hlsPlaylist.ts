@@ -19,7 +19,7 @@ export interface LowLatency {
  * segments with EXT-X-MAP (§4.3.2.5, §7); a new EXT-X-MAP and EXT-X-DISCONTINUITY where the
  * init segment changes (a new SPS); never EXT-X-ENDLIST (it is live). `targetDurationS` must
  * not change while the playlist lives (§6.2.1) and be at least every EXTINF rounded to the
- * nearest integer (§4.3.3.1). With `lowLatency`, the parts of the last three target durations
+ * nearest integer (§4.3.3.1). Each segment has its EXT-X-PROGRAM-DATE-TIME. With `lowLatency`, the parts of the last three target durations
  * and of the open segment, and a preload hint for the next part.
  */
 export function mediaPlaylist(
@@ -56,6 +56,8 @@ export function mediaPlaylist(
   for (const segment of segments) {
     if (segment.init !== previousInit) lines.push(...initChange(segment.init.id, newestInit));
     previousInit = segment.init;
+    // Apple's authoring spec asks for it: players show the time of day and line up clocks.
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.startedAtMs).toISOString()}`);
     if (withParts.has(segment)) lines.push(...partLines(segment.sequence, segment.parts));
     lines.push(`#EXTINF:${segment.durationS.toFixed(3)},`, `${segment.sequence}.m4s`);
   }
@@ -83,11 +85,65 @@ function partLines(sequence: number, parts: readonly HlsPart[]): string[] {
   );
 }
 
+/** What a multivariant playlist says of the one variant (RFC 8216 §4.3.4.2). */
+export interface Variant {
+  /** The media playlist's URI, relative to the multivariant one. */
+  uri: string;
+  /** Peak segment bit rate, bits/s. */
+  bandwidth: number;
+  /** Mean bit rate over the segments, bits/s. */
+  averageBandwidth: number;
+  /** RFC 6381 codec of the init segment, e.g. `avc1.64001f`. */
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/**
+ * A multivariant playlist with one variant: Safari, iOS and Apple TV read CODECS, RESOLUTION
+ * and FRAME-RATE from it before loading anything (Apple's HLS authoring spec asks for every
+ * one of them), and `CLOSED-CAPTIONS=NONE` says there are none to look for.
+ */
+export function multivariantPlaylist(variant: Variant): string {
+  const attributes = [
+    `BANDWIDTH=${Math.ceil(variant.bandwidth)}`,
+    `AVERAGE-BANDWIDTH=${Math.ceil(variant.averageBandwidth)}`,
+    `CODECS="${variant.codec}"`,
+    `RESOLUTION=${variant.width}x${variant.height}`,
+    `FRAME-RATE=${variant.fps.toFixed(3)}`,
+    'CLOSED-CAPTIONS=NONE',
+  ];
+  return [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-STREAM-INF:${attributes.join(',')}`,
+    variant.uri,
+    '',
+  ].join('\n');
+}
+
+/** Peak and mean bit rate of `segments` (bits/s); 0 for none. */
+export function segmentBitRates(segments: readonly HlsSegment[]): { peak: number; average: number } {
+  let [peak, bytes, seconds] = [0, 0, 0];
+  for (const segment of segments) {
+    if (segment.durationS <= 0) continue;
+    peak = Math.max(peak, (segment.data.length * 8) / segment.durationS);
+    bytes += segment.data.length;
+    seconds += segment.durationS;
+  }
+  return { peak, average: seconds > 0 ? (bytes * 8) / seconds : 0 };
+}
+
 /**
  * The playlist with `query` (e.g. `token=…`) on every URI in it: a player resolves them against
  * the playlist's URL without its query, so a token given there would not reach the segments.
  */
 export function withQuery(playlist: string, query: string): string {
   if (query === '') return playlist;
-  return playlist.replace(/URI="([^"?]+)"/g, `URI="$1?${query}"`).replace(/^(\d+\.m4s)$/gm, `$1?${query}`);
+  // A URI is in a quoted attribute, or a line of its own (every line not a tag).
+  return playlist
+    .replace(/URI="([^"?]+)"/g, `URI="$1?${query}"`)
+    .replace(/^([^#\n?][^\n?]*)$/gm, `$1?${query}`);
 }

@@ -23,6 +23,8 @@ export interface HlsSegment {
   discontinuity: number;
   /** Its partial segments, when parts are on. */
   parts: readonly HlsPart[];
+  /** Wall-clock time of its first frame, ms since the epoch (EXT-X-PROGRAM-DATE-TIME). */
+  startedAtMs: number;
 }
 
 /** The segment being filled: its parts so far are already fetchable. */
@@ -42,7 +44,12 @@ export interface HlsSegmenterOptions {
   maxSegmentBytes: number;
   /** Partial segments at most this long (LL-HLS); 0 makes none. */
   partTargetMs?: number;
+  /** The wall clock, ms since the epoch; `Date.now` unless a test drives it. */
+  now?: () => number;
 }
+
+/** A segment's predicted start further than this from the wall clock re-anchors the mapping. */
+const maxClockDriftMs = 1000;
 
 interface Filling {
   fragments: Buffer[];
@@ -64,15 +71,24 @@ export class HlsSegmenter {
   private lastInit: Fmp4Init | undefined;
   private discontinuity = 0;
   private open:
-    | (Filling & { init: Fmp4Init; parts: HlsPart[]; part: (Filling & { key: boolean }) | undefined })
+    | (Filling & {
+        init: Fmp4Init;
+        parts: HlsPart[];
+        part: (Filling & { key: boolean }) | undefined;
+        startedAtMs: number;
+      })
     | undefined;
   private readonly partTicks: number;
+  private readonly now: () => number;
+  /** Maps the 90 kHz decode time to the wall clock; set by the first keyframe after a clear. */
+  private anchor: { decodeTime: number; wallMs: number } | undefined;
 
   constructor(
     private readonly options: HlsSegmenterOptions,
     private nextSequence = 0,
   ) {
     this.partTicks = ((options.partTargetMs ?? 0) * 90_000) / 1000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Finished segments, oldest first. */
@@ -116,6 +132,7 @@ export class HlsSegmenter {
           init: fragment.init,
           parts: [],
           part: undefined,
+          startedAtMs: this.wallClockOf(at),
         };
       }
     }
@@ -166,6 +183,21 @@ export class HlsSegmenter {
   clear(): void {
     this.finished.length = 0;
     this.open = undefined;
+    this.anchor = undefined;
+  }
+
+  /**
+   * The wall-clock time of a frame at `decodeTime`: counted from an anchor along the decode
+   * clock, so segment times agree with their EXTINF durations. The decode clock does not follow
+   * a pause of the encoder (the muxer keeps its timeline gap-free), so a prediction that strays
+   * from the wall clock by more than a second starts a new anchor.
+   */
+  private wallClockOf(decodeTime: number): number {
+    const now = this.now();
+    const predicted = this.anchor && this.anchor.wallMs + (decodeTime - this.anchor.decodeTime) / 90;
+    if (predicted !== undefined && Math.abs(predicted - now) <= maxClockDriftMs) return Math.round(predicted);
+    this.anchor = { decodeTime, wallMs: now };
+    return now;
   }
 
   private finishPart(): void {
@@ -196,6 +228,7 @@ export class HlsSegmenter {
       durationS: (open.end - open.start) / 90_000,
       discontinuity: this.discontinuity,
       parts: open.parts,
+      startedAtMs: open.startedAtMs,
     };
     this.finished.push(segment);
     while (this.finished.length > this.options.keptSegments) this.finished.shift();

@@ -37,10 +37,28 @@ test('ffmpeg reads the playlist and decodes 4 s of 640x360 frames with every col
   assert.deepEqual(fixture.stitcher.stats().output.wanted, { hls: 1 });
 });
 
-test('the playlist is live HLS version 7 with an init segment and keyframe-cut segments of about a GOP', async () => {
+test('index.m3u8 is a multivariant playlist naming the codec of the init segment, the size, rate and bit rate', async () => {
+  assert.ok(fixture);
+  const response = await fetch(`${fixture.base}/hls/index.m3u8`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'application/vnd.apple.mpegurl');
+  const playlist = await response.text();
+  const variant =
+    /^#EXT-X-STREAM-INF:BANDWIDTH=(\d+),AVERAGE-BANDWIDTH=(\d+),CODECS="([^"]+)",RESOLUTION=640x360,FRAME-RATE=25\.000,CLOSED-CAPTIONS=NONE\nmedia\.m3u8\n$/m.exec(
+      playlist,
+    );
+  assert.ok(variant, playlist);
+  assert.equal(variant[3], fixture.stream.init?.codec);
+  assert.match(variant[3], /^avc1\.[0-9a-f]{6}$/);
+  // Solid colours: far under the encoder's 1 Mbit/s target, but never nothing.
+  const [peak, average] = [Number(variant[1]), Number(variant[2])];
+  assert.ok(peak >= average && average > 1000 && peak < 2_000_000, `peak ${peak}, average ${average}`);
+});
+
+test('the media playlist is live HLS version 7 with an init segment, keyframe-cut segments of about a GOP and their wall-clock times', async () => {
   assert.ok(fixture);
   await waitFor('three segments', () => (fixture?.hls.stats().segments ?? 0) >= 3, 15_000);
-  const response = await fetch(`${fixture.base}/hls/index.m3u8`);
+  const response = await fetch(`${fixture.base}/hls/media.m3u8`);
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('content-type'), 'application/vnd.apple.mpegurl');
   const playlist = await response.text();
@@ -52,18 +70,28 @@ test('the playlist is live HLS version 7 with an init segment and keyframe-cut s
   assert.ok(durations.length >= 3 && durations.length <= 4, playlist);
   // The demo's GOP: 50 frames at 25 fps; a keyframe asked for by a client may cut one shorter.
   for (const d of durations.slice(1)) assert.ok(d >= 1 && d <= 2.04, `a segment of ${d} s`);
+  const times = [
+    ...playlist.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)\n(?:#EXT-X-PART:.*\n)*#EXTINF:([\d.]+),/g),
+  ];
+  assert.equal(times.length, durations.length, 'every segment has its time');
+  for (let i = 1; i < times.length; i++) {
+    const gapMs = Date.parse(times[i][1]) - Date.parse(times[i - 1][1]);
+    assert.ok(Math.abs(gapMs - Number(times[i - 1][2]) * 1000) <= 1, `${gapMs} ms between segment starts`);
+  }
+  const newestAgeMs = Date.now() - Date.parse(times.at(-1)![1]);
+  assert.ok(newestAgeMs >= 0 && newestAgeMs < 5000, `the newest segment began ${newestAgeMs} ms ago`);
   const last = [...playlist.matchAll(/^(\d+)\.m4s$/gm)].at(-1)?.[1];
   const segment = Buffer.from(await (await fetch(`${fixture.base}/hls/${last}.m4s`)).arrayBuffer());
   assert.equal(segment.subarray(4, 8).toString('latin1'), 'moof');
   const init = Buffer.from(await (await fetch(`${fixture.base}/hls/init.mp4`)).arrayBuffer());
   assert.equal(init.subarray(4, 8).toString('latin1'), 'ftyp');
   assert.equal((await fetch(`${fixture.base}/hls/999999.m4s`)).status, 404);
-  assert.equal((await fetch(`${fixture.base}/hls/index.m3u8`, { method: 'POST' })).status, 405);
+  assert.equal((await fetch(`${fixture.base}/hls/media.m3u8`, { method: 'POST' })).status, 405);
 });
 
 test('LL-HLS: parts of at most the part target, a blocking reload that waits for the next part, a preload hint answered once the part exists', async () => {
   assert.ok(fixture);
-  const playlist = await (await fetch(`${fixture.base}/hls/index.m3u8`)).text();
+  const playlist = await (await fetch(`${fixture.base}/hls/media.m3u8`)).text();
   assert.match(playlist, /#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600\n/);
   assert.match(playlist, /#EXT-X-PART-INF:PART-TARGET=0.200\n/);
   const parts = [
@@ -83,7 +111,7 @@ test('LL-HLS: parts of at most the part target, a blocking reload that waits for
   // The hinted part does not exist yet: both requests wait for it (a part is 200 ms).
   const askedAt = Date.now();
   const [reload, hinted] = await Promise.all([
-    fetch(`${fixture.base}/hls/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`),
+    fetch(`${fixture.base}/hls/media.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`),
     fetch(`${fixture.base}/hls/${msn}.${part}.m4s`),
   ]);
   const waitedMs = Date.now() - askedAt;
@@ -97,13 +125,15 @@ test('LL-HLS: parts of at most the part target, a blocking reload that waits for
   );
   const data = Buffer.from(await hinted.arrayBuffer());
   assert.equal(data.subarray(4, 8).toString('latin1'), 'moof');
-  assert.equal((await fetch(`${fixture.base}/hls/index.m3u8?_HLS_msn=${msn + 10}`)).status, 400);
-  assert.equal((await fetch(`${fixture.base}/hls/index.m3u8?_HLS_part=1`)).status, 400);
+  assert.equal((await fetch(`${fixture.base}/hls/media.m3u8?_HLS_msn=${msn + 10}`)).status, 400);
+  assert.equal((await fetch(`${fixture.base}/hls/media.m3u8?_HLS_part=1`)).status, 400);
 });
 
-test('a query on the playlist (a token) goes on to every URI in it', async () => {
+test('a query on the playlists (a token) goes on to every URI in them', async () => {
   assert.ok(fixture);
-  const playlist = await (await fetch(`${fixture.base}/hls/index.m3u8?token=s%20cret&_HLS_msn=0`)).text();
+  const multivariant = await (await fetch(`${fixture.base}/hls/index.m3u8?token=s%20cret`)).text();
+  assert.match(multivariant, /\nmedia\.m3u8\?token=s\+cret\n$/);
+  const playlist = await (await fetch(`${fixture.base}/hls/media.m3u8?token=s%20cret&_HLS_msn=0`)).text();
   const uris = [
     ...[...playlist.matchAll(/URI="([^"]+)"/g)].map((m) => m[1]),
     ...playlist.split('\n').filter((line) => /^\d/.test(line)),
