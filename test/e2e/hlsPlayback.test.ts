@@ -37,7 +37,13 @@ test('hls.js in Chromium plays the HLS: 640x360, frames flowing, every colour in
   try {
     const openedAt = Date.now();
     await page.goto(`${fixture.base}/hls.html`, { timeout: 10_000 });
-    await page.waitForFunction(`document.querySelector('video').videoWidth > 0`, null, { timeout: 20_000 });
+    // Playing, not only its metadata known: hls.js has the size from the init segment before it
+    // has buffered enough at the live edge (less PART-HOLD-BACK) to play.
+    await page.waitForFunction(
+      `(v => v.videoWidth > 0 && v.readyState >= 3 && !v.paused)(document.querySelector('video'))`,
+      null,
+      { timeout: 20_000 },
+    );
     t.diagnostic(`first picture ${Date.now() - openedAt} ms after opening the page`);
     const look = await lookAt(page);
     assert.equal(`${look.width}x${look.height}`, '640x360');
