@@ -2,9 +2,10 @@
 # Sets up camera-mosaic on Debian 12 (as root): the system packages it builds and tests with,
 # the npm dependencies, and the build (native addon + TypeScript). Safe to run again.
 # --test also builds the prebuilt addons of every platform with their bundled FFmpeg
-# (scripts/prebuilt/: x64, and arm64 and armv7 cross-compiled; about 12 minutes the first time on
+# (scripts/prebuilt/: x64, and arm64 and armv7 cross-compiled; about 20 minutes the first time on
 # two cores, cached under /var/cache after), which the packaging and platform tests install as a
-# user would, and the tools of the platform tests (Debian roots under qemu).
+# user would, and the tools of the platform tests (Debian roots under qemu). The x64 one is built
+# here; the arm ones go on in the background, and the tests that need them wait for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,5 +51,8 @@ npm run build
 if [[ "${1:-}" == "--test" ]]; then
   # The roots are mostly downloads: they overlap the prebuilts' compile rather than follow it.
   node scripts/platforms/makeRootsInBackground.mjs
-  bash scripts/prebuilt/build-all.sh
+  bash scripts/prebuilt/build-linux.sh linux-x64
+  # Nothing in npm test needs the arm prebuilts before its packaging test, which runs last: they
+  # use the cores the tests leave idle (scripts/prebuilt/build-in-background.sh says how).
+  bash scripts/prebuilt/build-in-background.sh linux-arm64 linux-arm
 fi

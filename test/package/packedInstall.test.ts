@@ -29,6 +29,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { prebuiltPlatform } from '../../src/core/stitcher/nativeBinding';
 import { decodeJpeg } from '../fixtures/pixels';
+import { awaitPrebuiltsBuiltInBackground } from '../helpers/prebuiltsInBackground';
 import { waitFor } from '../helpers/wait';
 
 const run = promisify(execFile);
@@ -67,6 +68,8 @@ delete userEnv.NODE_PATH;
 delete process.env.CAMERA_MOSAIC_NATIVE;
 
 before(async () => {
+  // On a fresh machine setup.sh leaves the arm prebuilts building while the other tests run.
+  await awaitPrebuiltsBuiltInBackground(40 * 60_000);
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', directory], {
     cwd: root,
     maxBuffer: 16 * 1024 * 1024,

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { assertTileColour, decodeJpeg, type RgbFrame } from '../fixtures/pixels';
+import { awaitPrebuiltsBuiltInBackground } from '../helpers/prebuiltsInBackground';
 import { waitFor } from '../helpers/wait';
 import type { DebianRoot } from './debianRoot';
 
@@ -60,6 +61,7 @@ export function assertTileColours(frame: RgbFrame): void {
 
 /** This checkout packed as a release is: plain `npm pack` (its prepack checks included). */
 export async function packThisCheckout(): Promise<{ tarball: string; files: string[]; dispose(): void }> {
+  await awaitPrebuiltsBuiltInBackground(40 * 60_000);
   const directory = mkdtempSync(join(tmpdir(), 'camera-mosaic-pack-'));
   try {
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', directory], {
