@@ -175,11 +175,20 @@ export class SrtpSender extends EnhancedEventEmitter<SrtpSenderEvents> {
     }
   }
 
-  private armInactivityTimer(): NodeJS.Timeout {
+  private armInactivityTimer(timeoutMs = this.options.inactivityTimeoutMs): NodeJS.Timeout {
+    const dueAt = Date.now() + timeoutMs;
     return setTimeout(() => {
       if (this.closed) return;
+      // Fired late: the event loop was stalled (a long GC, an overloaded machine), and the
+      // controller's reports may be waiting unread in the socket, which is read after the
+      // timers. Look again once it has been read, rather than take the stall for silence.
+      const lateMs = Date.now() - dueAt;
+      if (lateMs > 100 && timeoutMs === this.options.inactivityTimeoutMs) {
+        this.inactivityTimer = this.armInactivityTimer(Math.min(lateMs, timeoutMs));
+        return;
+      }
       this.safeEmit('inactive');
-    }, this.options.inactivityTimeoutMs);
+    }, timeoutMs);
   }
 
   /** RFC 3550 §6.4.1: ties our RTP clock to wall-clock time, so the controller can sync. */

@@ -107,6 +107,22 @@ describe('SrtpSender', () => {
     assert.equal(talkingInactive, false);
   });
 
+  test('an event loop stalled past the inactivity timeout is not taken for a silent controller', async () => {
+    // The test receiver reports every 500 ms.
+    const talking = await pair({ inactivityTimeoutMs: 1200 });
+    let inactive = false;
+    talking.sender.on('inactive', () => (inactive = true));
+    talking.sender.send(keyframe(0)); // the receiver learns where to send its reports
+    await sleep(700);
+    // Past the timeout without the event loop turning: the reports wait in the socket.
+    const stalledUntil = Date.now() + 3000;
+    while (Date.now() < stalledUntil) {
+      // busy: nothing else in this process runs
+    }
+    await sleep(1500);
+    assert.equal(inactive, false);
+  });
+
   test('a PLI from the controller asks for a keyframe', async () => {
     const keys = newSrtpKeys();
     const { sender, receiver, socket } = await pair({}, keys);

@@ -261,13 +261,20 @@ export class Viewer extends EnhancedEventEmitter<ViewerEvents> implements Fanout
 
   private watchSilence(): void {
     const limitMs = this.options.disconnectTimeoutMs ?? 5000;
+    const periodMs = Math.min(1000, limitMs);
     this.lastRtcpAt = Date.now();
-    this.silenceTimer = setInterval(
-      () => {
-        if (Date.now() - this.lastRtcpAt > limitMs) void this.close(`no RTCP for ${limitMs} ms`);
-      },
-      Math.min(1000, limitMs),
-    );
+    let lastCheckAt = this.lastRtcpAt;
+    this.silenceTimer = setInterval(() => {
+      const now = Date.now();
+      // A check that comes late means the event loop was stalled (a long GC, an overloaded
+      // machine): the peer's reports may be waiting unread in the socket, and the timers run
+      // before the sockets are read. The stall is not the peer's silence, or every viewer would
+      // be dropped at once after it.
+      const lateMs = now - lastCheckAt - periodMs;
+      if (lateMs > 0) this.lastRtcpAt += lateMs;
+      lastCheckAt = now;
+      if (now - this.lastRtcpAt > limitMs) void this.close(`no RTCP for ${limitMs} ms`);
+    }, periodMs);
   }
 
   private watchFeedback(): void {

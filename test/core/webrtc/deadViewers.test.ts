@@ -66,3 +66,20 @@ test('a viewer that vanishes without DELETE is cleaned up', async () => {
     logs.join('\n'),
   );
 });
+
+test('an event loop stalled longer than the silence limit does not drop a live viewer', async () => {
+  const client = await WhepClient.connect(`${engine.url}/whep`);
+  clients.push(client);
+  await waitFor('frames', () => client.units.length >= 5, 8000);
+  // Three times the 1 s limit without the event loop turning (a long GC, an overloaded machine):
+  // the viewer's reports wait in its socket, read only after the timers have run.
+  const stalledUntil = Date.now() + 3000;
+  while (Date.now() < stalledUntil) {
+    // busy: nothing else in this process runs
+  }
+  const unitsAfterStall = client.units.length;
+  await waitFor('frames after the stall', () => client.units.length >= unitsAfterStall + 25, 5000);
+  assert.equal(engine.stats().clients, 1, logs.slice(-5).join('\n'));
+  await client.close();
+  await waitFor('the viewer gone', () => engine.stats().clients === 0, 5000);
+});
