@@ -134,6 +134,7 @@ export class Fmp4Muxer {
         },
       ]),
     );
+    nameCompressor(data);
     // RFC 6381 §3.3: avc1.PPCCLL, the same three SPS bytes in hex.
     const codec = `avc1.${sps.subarray(1, 4).toString('hex')}`;
     this.current = {
@@ -145,4 +146,22 @@ export class Fmp4Muxer {
       height,
     };
   }
+}
+
+/** What mux.js writes in the avc1 sample entry's compressorname: its own name, from video.js. */
+const muxjsCompressorName = Buffer.from('\x13videojs-contrib-hls', 'latin1');
+
+/**
+ * Puts our name in the avc1 sample entry's compressorname (ISO/IEC 14496-12 §12.1.3: 32 bytes,
+ * a length byte and the name, zero padded), where players and ffprobe show it. Same length, so no
+ * box size changes.
+ */
+function nameCompressor(init: Buffer): void {
+  const at = init.indexOf(muxjsCompressorName);
+  if (at < 0) return;
+  const name = Buffer.from('camera-mosaic', 'latin1');
+  const field = Buffer.alloc(32);
+  field[0] = name.length;
+  name.copy(field, 1);
+  field.copy(init, at);
 }

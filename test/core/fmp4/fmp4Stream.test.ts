@@ -4,6 +4,7 @@
  * colours, with a decode timeline that has no gap.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { Fmp4Fragment } from '../../../src/core/fmp4/fmp4Muxer';
 import { Fmp4Muxer } from '../../../src/core/fmp4/fmp4Muxer';
@@ -50,6 +51,13 @@ test('ffmpeg decodes init + 50 fragments as 640x360 frames with every colour in 
     assert.equal(fragment.data.subarray(4, 8).toString('latin1'), 'moof', 'one moof + mdat per access unit');
   }
   const file = Buffer.concat([init.data, ...fragments.map((f) => f.data)]);
+  // What ffprobe (and players' info panels) show as the stream's encoder.
+  const probe = spawnSync(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'stream_tags=encoder', '-of', 'csv=p=0', '-f', 'mp4', 'pipe:0'],
+    { input: file, encoding: 'utf8', timeout: 10_000 },
+  );
+  assert.equal(probe.stdout.trim(), 'camera-mosaic', probe.stderr);
   const frames = await ffmpegRgbFrames(['-f', 'mp4', '-i', 'pipe:0'], { input: file });
   assert.equal(frames.length, 50, 'every access unit a picture');
   for (const frame of [frames[0], frames[25], frames[49]]) {
