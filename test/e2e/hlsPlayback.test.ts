@@ -15,6 +15,15 @@ const hlsPage = `<!doctype html><video autoplay muted playsinline></video>
   const errors = (window.hlsErrors = []);
   const hls = (window.hls = new Hls());
   hls.on(Hls.Events.ERROR, (_event, data) => errors.push(data.details + (data.fatal ? ' (fatal)' : '')));
+  // What the video did, for a failure's message: its events with the time and what was buffered.
+  const events = (window.videoEvents = []);
+  const t0 = performance.now();
+  for (const name of ['loadedmetadata', 'playing', 'waiting', 'stalled', 'seeking', 'seeked', 'pause'])
+    video.addEventListener(name, () => {
+      const b = video.buffered;
+      const ranges = [...Array(b.length).keys()].map((i) => b.start(i).toFixed(2) + '-' + b.end(i).toFixed(2));
+      events.push(Math.round(performance.now() - t0) + ' ms ' + name + ' at ' + video.currentTime.toFixed(2) + ' [' + ranges + ']');
+    });
   hls.loadSource('hls/index.m3u8');
   hls.attachMedia(video);
 </script>`;
@@ -47,7 +56,10 @@ test('hls.js in Chromium plays the HLS: 640x360, frames flowing, every colour in
     t.diagnostic(`first picture ${Date.now() - openedAt} ms after opening the page`);
     const look = await lookAt(page);
     assert.equal(`${look.width}x${look.height}`, '640x360');
-    assert.ok(look.frames >= 20, `${look.frames} frames in 2 s`);
+    const history = async () =>
+      `; video events: ${((await page.evaluate('window.videoEvents')) as string[]).join(', ')}; ` +
+      `hls.js errors: ${((await page.evaluate('window.hlsErrors')) as string[]).join(', ')}`;
+    assert.ok(look.frames >= 20, `${look.frames} frames in 2 s${await history()}`);
     assert.deepEqual(nameQuadrants(look.quadrants), ['red', 'lime', 'blue', 'yellow']);
     const fatal = ((await page.evaluate('window.hlsErrors')) as string[]).filter((e) => e.includes('fatal'));
     assert.deepEqual(fatal, []);
