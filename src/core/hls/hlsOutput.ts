@@ -304,7 +304,21 @@ export class HlsOutput {
     this.totals.starts++;
     this.targetDurationS = Math.ceil(this.stream.gopSeconds + this.options.minSegmentMs / 1000);
     const release = this.stream.want('hls');
+    // The first playlist waits for the first segment, which ends at a keyframe at least
+    // minSegmentMs in: ask for that one, a frame ahead, rather than wait for the encoder's own up
+    // to a GOP (2 s by default) later. The player's first picture comes that much sooner.
+    const frameTicks = 90_000 / this.stream.fps;
+    const firstCutTicks = (this.options.minSegmentMs * 90_000) / 1000 - frameTicks;
+    let firstKeyframeAt: number | undefined;
+    let firstCutAsked = false;
     const unsubscribe = this.stream.subscribe((fragment) => {
+      if (!firstCutAsked && this.segmenter.segments.length === 0) {
+        if (fragment.keyframe) firstKeyframeAt ??= fragment.decodeTime;
+        if (firstKeyframeAt !== undefined && fragment.decodeTime - firstKeyframeAt >= firstCutTicks) {
+          firstCutAsked = true;
+          this.stream.requestKeyframe();
+        }
+      }
       const changes = this.segmenter.changes;
       const segment = this.segmenter.push(fragment);
       if (segment) {

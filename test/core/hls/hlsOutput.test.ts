@@ -160,4 +160,9 @@ test('with no request for idleStopMs HLS stops, frees its segments and releases 
   const response = await fetch(`${fixture.base}/hls/index.m3u8`);
   assert.equal(response.status, 200);
   assert.equal(fixture.stitcher.stats().output.idle, false);
+  // Its first segment was cut by a keyframe asked for at minSegmentMs (1 s), not the encoder's
+  // own a GOP (2 s) in: the first playlist, and the first picture, come that much sooner.
+  const playlist = await (await fetch(`${fixture.base}/hls/media.m3u8`)).text();
+  const first = Number(/#EXTINF:([\d.]+),/.exec(playlist)?.[1]);
+  assert.ok(first >= 1 && first < 1.5, `a first segment of ${first} s:\n${playlist}`);
 });
