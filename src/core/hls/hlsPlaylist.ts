@@ -19,8 +19,9 @@ export interface LowLatency {
  * segments with EXT-X-MAP (§4.3.2.5, §7); a new EXT-X-MAP and EXT-X-DISCONTINUITY where the
  * init segment changes (a new SPS); never EXT-X-ENDLIST (it is live). `targetDurationS` must
  * not change while the playlist lives (§6.2.1) and be at least every EXTINF rounded to the
- * nearest integer (§4.3.3.1). Each segment has its EXT-X-PROGRAM-DATE-TIME. With `lowLatency`, the parts of the last three target durations
- * and of the open segment, and a preload hint for the next part.
+ * nearest integer (§4.3.3.1). Each segment has its EXT-X-PROGRAM-DATE-TIME. With
+ * `lowLatency`, the parts of the last three target durations and of the open segment, and a
+ * preload hint for the next part.
  */
 export function mediaPlaylist(
   segments: readonly HlsSegment[],
