@@ -166,7 +166,7 @@ export class MediaCore extends EnhancedEventEmitter<MediaCoreEvents> {
 
   private async startNow(): Promise<void> {
     try {
-      this.hub.start();
+      await this.hub.start();
       for (const stitcher of this.mosaics.values()) if (!stitcher.running) await stitcher.start();
       const rtsp = rtspServerOn(this.config.server);
       if (rtsp && !this.rtspServer) {

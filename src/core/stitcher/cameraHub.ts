@@ -65,6 +65,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   private readonly logger: Logger;
   private native: NativeSourcePool | undefined;
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private readonly streamStates = new Map<string, StreamStates>();
   private readonly cameraStates = new Map<string, CameraStateEvent>();
   private readonly motionStates = new Map<string, MotionEvent>();
@@ -94,22 +95,33 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   }
 
   /**
-   * Opens every camera (a camera with a substream opens that first). Idempotent. Throws (e.g.
-   * NativeLoadError) with nothing left open.
+   * Opens every camera (a camera with a substream opens that first). Idempotent: a start while
+   * one is under way waits for that one. Rejects (e.g. NativeLoadError) with nothing left open.
    */
-  start(): void {
-    if (this.native) return;
-    if (this.stopping) throw new InvalidStateError('cameras still stopping');
+  start(): Promise<void> {
+    if (this.native) return Promise.resolve();
+    if (this.stopping) return Promise.reject(new InvalidStateError('cameras still stopping'));
+    this.starting ??= this.startNow().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startNow(): Promise<void> {
     let native: NativeSourcePool;
     try {
+      // The relays listen first: FFmpeg is handed their ports.
+      const urls = new Map<string, string>();
+      for (const camera of this.config.cameras) {
+        urls.set(`${camera.name}/main`, await this.openedUrl(camera, 'main', camera.url));
+        if (camera.subUrl) urls.set(`${camera.name}/sub`, await this.openedUrl(camera, 'sub', camera.subUrl));
+      }
       native = new (loadNativeAddon().SourcePool)({
         cameras: this.config.cameras.map((camera) => ({
           name: camera.name,
-          url: this.openedUrl(camera, 'main', camera.url),
+          url: urls.get(`${camera.name}/main`)!,
           // A pinned camera is relayed, and rtsps:// is always TCP (FFmpeg's too).
           transport: camera.tlsFingerprint ? 'tcp' : camera.transport,
           followRedirects: camera.followRedirects,
-          ...(camera.subUrl ? { subUrl: this.openedUrl(camera, 'sub', camera.subUrl) } : {}),
+          ...(camera.subUrl ? { subUrl: urls.get(`${camera.name}/sub`)! } : {}),
           ...(camera.title ? { title: camera.title } : {}),
           motion: camera.motion,
         })),
@@ -136,7 +148,9 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   }
 
   /** Closes every camera; resolves when their threads have ended. Idempotent. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    // A start under way finishes first (its relays listening, its pool made), then stops here.
+    if (this.starting) await this.starting.catch(() => undefined);
     if (this.stopping) return this.stopping;
     const native = this.native;
     if (!native) return Promise.resolve();
@@ -229,7 +243,11 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
   }
 
   /** What FFmpeg opens for a stream: the URL, or for a pinned rtsps:// one its relay's. */
-  private openedUrl(camera: MosaicConfig['cameras'][number], stream: NativeStreamName, url: string): string {
+  private async openedUrl(
+    camera: MosaicConfig['cameras'][number],
+    stream: NativeStreamName,
+    url: string,
+  ): Promise<string> {
     if (camera.tlsFingerprint === undefined) return url;
     if (!url.toLowerCase().startsWith('rtsps://')) {
       this.logger.warn(
@@ -237,7 +255,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
       );
       return url;
     }
-    const relay = new TlsPinRelay(rtspsTarget(url), camera.tlsFingerprint);
+    const relay = await TlsPinRelay.listen(rtspsTarget(url), camera.tlsFingerprint);
     this.relays.set(`${camera.name}/${stream}`, relay);
     return relayedUrl(url, relay.port);
   }

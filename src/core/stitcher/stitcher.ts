@@ -112,7 +112,11 @@ export class Stitcher extends EnhancedEventEmitter<StitcherEvents> {
     if (font !== undefined) await checkFontFile(font, `${this.mosaic.fieldPrefix}labels.font`);
     // Again: another start() may have finished while the font was being read.
     if (this.native) throw new InvalidStateError('stitcher already running');
-    if (this.ownsHub) this.hub.start();
+    if (this.ownsHub) {
+      await this.hub.start();
+      // Again: another start() may have finished while the cameras were opening.
+      if (this.native) throw new InvalidStateError('stitcher already running');
+    }
     let native: NativeStitcher;
     let renditions: RenditionRegistry;
     try {

@@ -10,9 +10,8 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
  * byte goes either way until the camera's certificate has the pinned SHA-256 fingerprint. A check
  * on a connection of its own before FFmpeg's would prove nothing about FFmpeg's.
  *
- * Node binds a port with no host at once (a host means an asynchronous lookup), and the camera hub
- * must hand FFmpeg the URL synchronously; so the relay listens on every interface and closes any
- * connection that is not from this machine before reading a byte or dialling the camera.
+ * It listens on 127.0.0.1 only, so no other machine can reach it at all; a connection that still
+ * comes from elsewhere (a routing trick) is closed before a byte is read or the camera dialled.
  */
 export class TlsPinRelay {
   /** Why the last connection was refused (a wrong certificate); undefined after one that passed. */
@@ -23,15 +22,27 @@ export class TlsPinRelay {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
-  /** Listening when constructed; `fingerprint` in any form `normaliseFingerprint` takes. */
-  constructor(
+  /** A relay listening on a free port of 127.0.0.1; `fingerprint` in any form `normaliseFingerprint` takes. */
+  static async listen(camera: { host: string; port: number }, fingerprint: string): Promise<TlsPinRelay> {
+    const relay = new TlsPinRelay(camera, fingerprint);
+    await new Promise<void>((resolve, reject) => {
+      relay.server.once('error', reject);
+      relay.server.listen({ host: '127.0.0.1', port: 0 }, () => {
+        relay.server.off('error', reject);
+        resolve();
+      });
+    });
+    // Later errors (none expected of a listening server) must not throw from the event loop.
+    relay.server.on('error', () => undefined);
+    return relay;
+  }
+
+  private constructor(
     private readonly camera: { host: string; port: number },
     fingerprint: string,
   ) {
     this.fingerprint = normaliseFingerprint(fingerprint);
     this.server = createServer((client) => this.onClient(client));
-    this.server.on('error', () => undefined);
-    this.server.listen(0);
   }
 
   get port(): number {
@@ -43,6 +54,7 @@ export class TlsPinRelay {
   /** Stops listening and ends every relayed connection. Idempotent. */
   close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 

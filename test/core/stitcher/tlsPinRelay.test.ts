@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { validateConfig } from '../../../src/core/config';
 import { ConfigError } from '../../../src/core/errors';
-import { normaliseFingerprint, relayedUrl, rtspsTarget } from '../../../src/core/stitcher/tlsPinRelay';
+import {
+  normaliseFingerprint,
+  relayedUrl,
+  rtspsTarget,
+  TlsPinRelay,
+} from '../../../src/core/stitcher/tlsPinRelay';
 
 // The pure parts of the rtsps:// certificate pin; the relay itself is proven against a real
 // GStreamer rtsps:// camera and a TLS impostor in test/issue/18-cameras.test.ts.
@@ -35,4 +41,30 @@ test('tlsFingerprint must be a SHA-256 fingerprint', () => {
       error instanceof ConfigError &&
       /cameras\[0\]\.tlsFingerprint: must be a SHA-256 fingerprint/.test(error.message),
   );
+});
+
+/** The local addresses, as the kernel writes them (hex), of the sockets listening on `port`. */
+function listeningOn(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((table) =>
+    readFileSync(table, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      // st 0A is LISTEN.
+      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+      .map((fields) => fields[1].split(':')[0]),
+  );
+}
+
+test('the relay listens on 127.0.0.1 only: no other machine can reach it', async () => {
+  const relay = await TlsPinRelay.listen({ host: '127.0.0.1', port: 1 }, pin);
+  const { port } = relay;
+  try {
+    // 0100007F is 127.0.0.1 in the kernel's byte order; all interfaces would be 00000000 or 00…0 in tcp6.
+    assert.deepEqual(listeningOn(port), ['0100007F']);
+  } finally {
+    await relay.close();
+  }
+  assert.deepEqual(listeningOn(port), [], 'closed');
 });
