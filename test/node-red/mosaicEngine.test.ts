@@ -54,6 +54,8 @@ test('the first node starts the engine; a redeploy frees the port and the camera
   await helper.load(mosaicNodes, flow);
   const engine = helper.getNode('engine') as unknown as MosaicEngineNode;
   await waitFor('the engine running', () => engine.mosaic.running, 20000);
+  // Running comes true before the servers listen; the start it shares resolves once they do.
+  await engine.mosaic.start();
   assert.equal(await listening(port), true);
   const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as {
     output: { width: number };
@@ -65,6 +67,7 @@ test('the first node starts the engine; a redeploy frees the port and the camera
   await helper.load(mosaicNodes, flow);
   const again = helper.getNode('engine') as unknown as MosaicEngineNode;
   await waitFor('the new engine running on the same port', () => again.mosaic.running, 20000);
+  await again.mosaic.start();
   assert.equal(await listening(port), true);
 });
 
@@ -89,6 +92,8 @@ test('camera users and passwords come from credentials and never show in stats o
   const warnings: string[] = [];
   (engine as unknown as TestNode).on('call:warn', (call) => warnings.push(String(call.args[0])));
   await waitFor('the engine running', () => engine.mosaic.running, 20000);
+  // Running comes true before the servers listen; the start it shares resolves once they do.
+  await engine.mosaic.start();
   const stitcher = engine.mosaic.get().stitcher;
   assert.equal(stitcher.config.cameras[0].url, 'rtsp://admin:s3cr%40t!@127.0.0.1:9/door');
   assert.equal(stitcher.displayUrl('door'), 'rtsp://admin:***@127.0.0.1:9/door');

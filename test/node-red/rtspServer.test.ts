@@ -52,6 +52,8 @@ test('ticked in a deployed flow: an RTSP client with the login plays the mosaic;
   for (const level of ['log', 'warn', 'error'])
     (engine as unknown as TestNode).on(`call:${level}`, (call) => logged.push(String(call.args[0])));
   await waitFor('the engine running', () => engine.mosaic.running, 20_000);
+  // Running comes true before the servers listen; the start it shares resolves once they do.
+  await engine.mosaic.start();
 
   const frame = await grabRtspFrame(`rtsp://nvr:${password}@127.0.0.1:${rtspPort}/mosaic`, {
     timeoutMs: 20_000,
