@@ -109,24 +109,20 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     let native: NativeSourcePool;
     try {
       // The relays listen first: FFmpeg is handed their ports.
-      const urls = new Map<string, string>();
+      const cameras = [];
       for (const camera of this.config.cameras) {
-        urls.set(`${camera.name}/main`, await this.openedUrl(camera, 'main', camera.url));
-        if (camera.subUrl) urls.set(`${camera.name}/sub`, await this.openedUrl(camera, 'sub', camera.subUrl));
-      }
-      native = new (loadNativeAddon().SourcePool)({
-        cameras: this.config.cameras.map((camera) => ({
+        cameras.push({
           name: camera.name,
-          url: urls.get(`${camera.name}/main`)!,
+          url: await this.openedUrl(camera, 'main', camera.url),
           // A pinned camera is relayed, and rtsps:// is always TCP (FFmpeg's too).
           transport: camera.tlsFingerprint ? 'tcp' : camera.transport,
           followRedirects: camera.followRedirects,
-          ...(camera.subUrl ? { subUrl: urls.get(`${camera.name}/sub`)! } : {}),
+          ...(camera.subUrl ? { subUrl: await this.openedUrl(camera, 'sub', camera.subUrl) } : {}),
           ...(camera.title ? { title: camera.title } : {}),
           motion: camera.motion,
-        })),
-        mainIdleCloseMs: this.config.mainStreamIdleMs,
-      });
+        });
+      }
+      native = new (loadNativeAddon().SourcePool)({ cameras, mainIdleCloseMs: this.config.mainStreamIdleMs });
     } catch (error) {
       // The relays of pinned cameras already listen: close them, or a failed start leaks them.
       for (const relay of this.relays.values()) void relay.close();
@@ -153,7 +149,7 @@ export class CameraHub extends EnhancedEventEmitter<CameraHubEvents> {
     if (this.starting) await this.starting.catch(() => undefined);
     if (this.stopping) return this.stopping;
     const native = this.native;
-    if (!native) return Promise.resolve();
+    if (!native) return;
     const relays = [...this.relays.values()];
     this.relays.clear();
     this.stopping = native.stop().finally(async () => {
